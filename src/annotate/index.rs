@@ -1,0 +1,337 @@
+//! The entity index, built once per build: resolves `[[target]]` by id, name
+//! or alias (case-insensitive), suggests near ids for typos, and holds the one
+//! automaton over every name and alias used to find mentions by name.
+
+use crate::content::Entity;
+use crate::diagnostics::Diagnostics;
+use aho_corasick::{AhoCorasick, AhoCorasickBuilder, MatchKind};
+use std::collections::HashMap;
+
+pub type EntityId = u32;
+
+pub struct EntityIndex {
+    by_id: HashMap<String, EntityId>,
+    /// Lower-cased names and aliases → entities carrying them.
+    by_name: HashMap<String, Vec<EntityId>>,
+    ids: Vec<String>,
+    /// Patterns for finding mentions by name: exact case, white space folded.
+    automaton: Option<AhoCorasick>,
+    pattern_entity: Vec<EntityId>,
+}
+
+/// Why a target did not resolve.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Unresolved {
+    Unknown { suggestions: Vec<String> },
+    Ambiguous { ids: Vec<String> },
+}
+
+/// Collapses every run of white space to one space and trims the ends.
+pub fn fold_space(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+impl EntityIndex {
+    /// Builds the index; reports aliases that clash with another entity's id
+    /// (errors) and names shared by several entities (warnings: they resolve
+    /// nowhere and are not searched for).
+    pub fn build(entities: &[Entity], diags: &mut Diagnostics) -> EntityIndex {
+        let mut by_id = HashMap::new();
+        for (i, e) in entities.iter().enumerate() {
+            by_id.entry(e.id.clone()).or_insert(i as EntityId);
+        }
+        let mut by_name: HashMap<String, Vec<EntityId>> = HashMap::new();
+        let mut exact: HashMap<String, Vec<EntityId>> = HashMap::new();
+        for (i, e) in entities.iter().enumerate() {
+            let i = i as EntityId;
+            for (n, name) in e.names().enumerate() {
+                let folded = fold_space(name);
+                if folded.is_empty() {
+                    let at = if n == 0 {
+                        e.toml_offset
+                    } else {
+                        e.toml_offset + e.meta.aliases[n - 1].span().start
+                    };
+                    diags.push(e.file.error(at, "empty name or alias"));
+                    continue;
+                }
+                let lower = folded.to_lowercase();
+                if n > 0 {
+                    if let Some(&other) = by_id.get(&lower) {
+                        if other != i {
+                            let alias = &e.meta.aliases[n - 1];
+                            diags.push(
+                                e.file
+                                    .error(
+                                        e.toml_offset + alias.span().start,
+                                        format!(
+                                            "alias {:?} is the id of another entity",
+                                            alias.get_ref()
+                                        ),
+                                    )
+                                    .with_note(format!(
+                                        "see {}",
+                                        entities[other as usize].file.path.display()
+                                    )),
+                            );
+                            continue;
+                        }
+                    }
+                }
+                let v = by_name.entry(lower).or_default();
+                if !v.contains(&i) {
+                    v.push(i);
+                }
+                let v = exact.entry(folded).or_default();
+                if !v.contains(&i) {
+                    v.push(i);
+                }
+            }
+        }
+        let mut patterns: Vec<(String, EntityId)> = Vec::new();
+        for (name, owners) in exact {
+            if owners.len() == 1 {
+                patterns.push((name, owners[0]));
+            } else {
+                let first = &entities[owners[0] as usize];
+                let names: Vec<&str> = owners
+                    .iter()
+                    .map(|&o| entities[o as usize].id.as_str())
+                    .collect();
+                diags.push(first.file.warning(
+                    first.toml_offset,
+                    format!(
+                        "the name {:?} belongs to several entities ({}): it is not linked automatically, and a link to it is ambiguous",
+                        name,
+                        names.join(", ")
+                    ),
+                ));
+            }
+        }
+        patterns.sort();
+        let automaton = if patterns.is_empty() {
+            None
+        } else {
+            AhoCorasickBuilder::new()
+                .match_kind(MatchKind::Standard)
+                .build(patterns.iter().map(|(p, _)| p.as_str()))
+                .ok()
+        };
+        EntityIndex {
+            by_id,
+            by_name,
+            ids: entities.iter().map(|e| e.id.clone()).collect(),
+            pattern_entity: patterns.into_iter().map(|(_, e)| e).collect(),
+            automaton,
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.ids.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.ids.is_empty()
+    }
+
+    pub fn by_id(&self, id: &str) -> Option<EntityId> {
+        self.by_id.get(id).copied()
+    }
+
+    /// Resolves a link target: an id, or a name or alias, ignoring case.
+    pub fn resolve(&self, target: &str) -> Result<EntityId, Unresolved> {
+        let folded = fold_space(target);
+        if let Some(&i) = self.by_id.get(&folded) {
+            return Ok(i);
+        }
+        let lower = folded.to_lowercase();
+        if let Some(&i) = self.by_id.get(&lower) {
+            return Ok(i);
+        }
+        match self.by_name.get(&lower).map(Vec::as_slice) {
+            Some([one]) => Ok(*one),
+            Some(many) if !many.is_empty() => Err(Unresolved::Ambiguous {
+                ids: many.iter().map(|&i| self.ids[i as usize].clone()).collect(),
+            }),
+            _ => Err(Unresolved::Unknown {
+                suggestions: self.suggest(&lower),
+            }),
+        }
+    }
+
+    /// Up to three ids close to `target` by edit distance.
+    pub fn suggest(&self, target: &str) -> Vec<String> {
+        let slug: String = target
+            .chars()
+            .map(|c| if c.is_whitespace() { '-' } else { c })
+            .collect();
+        let mut scored: Vec<(usize, &String)> = self
+            .ids
+            .iter()
+            .map(|id| (strsim::levenshtein(&slug, id), id))
+            .filter(|(d, id)| *d <= (id.len().max(slug.len()) / 2).max(2))
+            .collect();
+        scored.sort();
+        scored
+            .into_iter()
+            .take(3)
+            .map(|(_, id)| id.clone())
+            .collect()
+    }
+
+    /// Diagnostic for a target that did not resolve.
+    pub fn unresolved_message(&self, target: &str, why: &Unresolved) -> (String, Option<String>) {
+        match why {
+            Unresolved::Unknown { suggestions } if suggestions.is_empty() => {
+                (format!("unknown entity `{target}`"), None)
+            }
+            Unresolved::Unknown { suggestions } => (
+                format!("unknown entity `{target}`"),
+                Some(format!(
+                    "did you mean {}?",
+                    suggestions
+                        .iter()
+                        .map(|s| format!("`{s}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )),
+            ),
+            Unresolved::Ambiguous { ids } => (
+                format!(
+                    "`{target}` is ambiguous: it names {}",
+                    ids.iter()
+                        .map(|s| format!("`{s}`"))
+                        .collect::<Vec<_>>()
+                        .join(" and ")
+                ),
+                Some("link by id instead, e.g. [[".to_string() + &ids[0] + "|" + target + "]]"),
+            ),
+        }
+    }
+
+    /// Every occurrence of a name or alias in `text` (already white-space
+    /// folded), whole words only, leftmost-longest, as (start, end, entity).
+    /// `allowed(start, end)` says whether a match may be taken there.
+    pub fn find_names(
+        &self,
+        text: &str,
+        allowed: impl Fn(usize, usize) -> bool,
+    ) -> Vec<(usize, usize, EntityId)> {
+        let Some(ac) = &self.automaton else {
+            return Vec::new();
+        };
+        let mut cands: Vec<(usize, usize, usize)> = Vec::new();
+        for m in ac.find_overlapping_iter(text) {
+            let (s, e) = (m.start(), m.end());
+            if is_word_edge(text, s, e) && allowed(s, e) {
+                cands.push((s, e, m.pattern().as_usize()));
+            }
+        }
+        // Leftmost first; at one start, longest first.
+        cands.sort_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)));
+        let mut out = Vec::new();
+        let mut next_free = 0;
+        for (s, e, p) in cands {
+            if s >= next_free {
+                out.push((s, e, self.pattern_entity[p]));
+                next_free = e;
+            }
+        }
+        out
+    }
+}
+
+/// True when `text[s..e]` does not touch a letter or digit on either side.
+pub fn is_word_edge(text: &str, s: usize, e: usize) -> bool {
+    let before = text[..s].chars().next_back();
+    let after = text[e..].chars().next();
+    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{EntityMeta, SourceFile};
+    use std::path::PathBuf;
+    use std::sync::Arc;
+
+    fn entity(id: &str, name: &str, aliases: &[&str]) -> Entity {
+        let mut toml = format!("name = {name:?}\naliases = [");
+        for a in aliases {
+            toml.push_str(&format!("{a:?}, "));
+        }
+        toml.push_str("]\n");
+        let meta: EntityMeta = toml::from_str(&toml).unwrap();
+        Entity {
+            id: id.into(),
+            kind: "person".into(),
+            meta,
+            file: Arc::new(SourceFile {
+                path: PathBuf::from(format!("{id}.md")),
+                text: format!("+++\n{toml}+++\n"),
+            }),
+            toml_offset: 4,
+            body_offset: 0,
+        }
+    }
+
+    fn index(es: &[Entity]) -> (EntityIndex, Diagnostics) {
+        let mut d = Diagnostics::new();
+        (EntityIndex::build(es, &mut d), d)
+    }
+
+    #[test]
+    fn resolves_id_name_and_alias_ignoring_case() {
+        let (ix, _) = index(&[entity("marco-rubio", "Marco Rubio", &["Rubio"])]);
+        assert_eq!(ix.resolve("marco-rubio"), Ok(0));
+        assert_eq!(ix.resolve("MARCO  rubio"), Ok(0));
+        assert_eq!(ix.resolve("rubio"), Ok(0));
+        assert!(
+            matches!(ix.resolve("marco-rubi"), Err(Unresolved::Unknown { suggestions }) if suggestions == ["marco-rubio"])
+        );
+    }
+
+    #[test]
+    fn shared_alias_is_ambiguous_and_named() {
+        let (ix, d) = index(&[
+            entity("a", "A One", &["Ace"]),
+            entity("b", "B Two", &["ace"]),
+        ]);
+        assert!(
+            matches!(ix.resolve("Ace"), Err(Unresolved::Ambiguous { ids }) if ids == ["a", "b"])
+        );
+        assert_eq!(d.error_count(), 0);
+    }
+
+    #[test]
+    fn alias_equal_to_another_id_is_an_error() {
+        let (_, d) = index(&[entity("a", "A One", &["b"]), entity("b", "B Two", &[])]);
+        assert_eq!(d.error_count(), 1);
+    }
+
+    #[test]
+    fn names_are_found_whole_word_longest_first() {
+        let (ix, _) = index(&[
+            entity("jgl", "Joaquín Guzmán Loera", &["Guzmán"]),
+            entity("us", "United States", &["US"]),
+        ]);
+        let t = "Joaquín Guzmán Loera met Guzmán’s aide on US-Mexico terms, not USA or Guzmánez.";
+        let found: Vec<(&str, u32)> = ix
+            .find_names(t, |_, _| true)
+            .into_iter()
+            .map(|(s, e, id)| (&t[s..e], id))
+            .collect();
+        assert_eq!(
+            found,
+            vec![("Joaquín Guzmán Loera", 0), ("Guzmán", 0), ("US", 1)]
+        );
+    }
+
+    #[test]
+    fn a_longer_match_that_is_not_a_whole_word_gives_way() {
+        let (ix, _) = index(&[entity("g", "Guzmán", &[]), entity("gl", "Guzmán Lo", &[])]);
+        let t = "Guzmán Lopez";
+        let found = ix.find_names(t, |_, _| true);
+        assert_eq!(found, vec![(0, "Guzmán".len(), 0)]);
+    }
+}

@@ -1,0 +1,99 @@
+//! `dossier build`: runs the pipeline and writes the site, or, on any error,
+//! reports everything and leaves the output folder as it was.
+
+use crate::build::{build_site, BuildOptions};
+use crate::output;
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+pub fn run(
+    root: &Path,
+    output: Option<&Path>,
+    base_url: Option<String>,
+    drafts: bool,
+    timings: bool,
+) -> u8 {
+    let start = Instant::now();
+    let out_dir: PathBuf = output
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| root.join("public"));
+    if let Err(msg) = check_output_dir(root, &out_dir) {
+        eprintln!("error: {msg}");
+        return 2;
+    }
+    let opts = BuildOptions {
+        root: root.to_path_buf(),
+        base_url,
+        drafts,
+        timings,
+    };
+    let built = match build_site(&opts) {
+        Ok(b) => b,
+        Err(diags) => {
+            super::print_diagnostics(&diags);
+            eprintln!("build failed; {} left as it was", out_dir.display());
+            return 1;
+        }
+    };
+    super::print_diagnostics(&built.warnings);
+    let write_start = Instant::now();
+    let stats = match output::write(&out_dir, &built.files) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", out_dir.display());
+            return 1;
+        }
+    };
+    if timings {
+        eprintln!(
+            "  {:<10} {:>8.1} ms",
+            "write",
+            write_start.elapsed().as_secs_f64() * 1000.0
+        );
+    }
+    println!(
+        "Built {} articles, {} entities, {} pages in {:.2} s → {} ({} written, {} unchanged, {} removed)",
+        built.stats.articles,
+        built.stats.entities,
+        built.stats.pages,
+        start.elapsed().as_secs_f64(),
+        out_dir.display(),
+        stats.written,
+        stats.unchanged,
+        stats.removed,
+    );
+    0
+}
+
+/// Refuses output folders that would put the user's own files at risk.
+pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), String> {
+    let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
+    let (root_abs, out_abs) = (abs(root), abs(out));
+    let root_abs = root_abs.canonicalize().unwrap_or(root_abs);
+    let out_abs = match out_abs.canonicalize() {
+        Ok(p) => p,
+        Err(_) => out_abs,
+    };
+    if root_abs.starts_with(&out_abs) {
+        return Err(format!(
+            "the output folder {} holds the site itself; choose another --output",
+            out.display()
+        ));
+    }
+    for own in ["content", "templates", "static"] {
+        if out_abs.starts_with(root_abs.join(own)) {
+            return Err(format!(
+                "the output folder {} is inside the site's {own}/ folder",
+                out.display()
+            ));
+        }
+    }
+    if !output::is_ours_or_empty(out) {
+        return Err(format!(
+            "{} is not empty and was not written by dossier (no {}); remove it or choose another --output",
+            out.display(),
+            output::MANIFEST
+        ));
+    }
+    Ok(())
+}

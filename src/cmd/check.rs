@@ -1,0 +1,27 @@
+//! `dossier check`: everything `build` verifies, plus lints, without writing.
+
+use crate::build::{build_site, BuildOptions};
+
+pub fn run(root: &std::path::Path, drafts: bool) -> u8 {
+    let opts = BuildOptions {
+        root: root.to_path_buf(),
+        drafts,
+        ..Default::default()
+    };
+    match build_site(&opts) {
+        Ok(built) => {
+            super::print_diagnostics(&built.warnings);
+            println!(
+                "No errors: {} articles, {} entities, {} warnings",
+                built.stats.articles,
+                built.stats.entities,
+                built.warnings.warning_count()
+            );
+            0
+        }
+        Err(diags) => {
+            super::print_diagnostics(&diags);
+            1
+        }
+    }
+}

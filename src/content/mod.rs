@@ -1,0 +1,452 @@
+//! Stage 1, load: reads `content/` into [`Content`] — articles (with their
+//! standoff annotations from front matter and sidecar files), entities and
+//! pages — parsing every file in parallel and reporting every problem found.
+
+pub mod frontmatter;
+pub mod model;
+pub mod source;
+
+pub use frontmatter::Date;
+pub use model::*;
+pub use source::{Source, SourceFile};
+
+use crate::config::Config;
+use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use rayon::prelude::*;
+use serde::Deserialize;
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+
+/// Everything under `content/`, sorted: articles newest first, entities by id,
+/// pages by weight and title.
+#[derive(Debug, Default)]
+pub struct Content {
+    pub articles: Vec<Article>,
+    pub entities: Vec<Entity>,
+    pub pages: Vec<Page>,
+}
+
+/// Slugs of free pages that would collide with the site's own sections.
+const RESERVED: &[&str] = &["articles", "entities", "tags", "archive", "page", "static"];
+
+/// Reads the content of the site at `root`.
+pub fn load(root: &Path, config: &Config, drafts: bool, diags: &mut Diagnostics) -> Content {
+    let article_files = files_under(root, "content/articles", diags);
+    let entity_files = files_under(root, "content/entities", diags);
+    let page_files = files_under(root, "content/pages", diags);
+
+    let (md, sidecars): (Vec<PathBuf>, Vec<PathBuf>) = article_files
+        .into_iter()
+        .partition(|p| p.extension().is_some_and(|e| e == "md"));
+    let sidecars: Vec<PathBuf> = sidecars
+        .into_iter()
+        .filter(|p| p.to_string_lossy().ends_with(".annotations.toml"))
+        .collect();
+    let mut sidecar_of: HashMap<PathBuf, PathBuf> = HashMap::new();
+    for s in &sidecars {
+        let name = s.file_name().unwrap_or_default().to_string_lossy();
+        let stem = name.trim_end_matches(".annotations.toml");
+        let article = s.with_file_name(format!("{stem}.md"));
+        if !md.contains(&article) {
+            diags.push(Diagnostic::file(
+                Severity::Warning,
+                s,
+                format!(
+                    "annotation file has no article beside it (expected {})",
+                    article.display()
+                ),
+            ));
+        }
+        sidecar_of.insert(article, s.clone());
+    }
+
+    let results: Vec<(Option<Article>, Vec<Diagnostic>)> = md
+        .par_iter()
+        .map(|p| load_article(root, p, sidecar_of.get(p), drafts))
+        .collect();
+    let mut articles = Vec::new();
+    for (a, d) in results {
+        diags.extend(d);
+        articles.extend(a);
+    }
+
+    let entity_md: Vec<&PathBuf> = entity_files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect();
+    let results: Vec<Result<Entity, Vec<Diagnostic>>> = entity_md
+        .par_iter()
+        .map(|p| load_entity(root, p, config))
+        .collect();
+    let mut entities = Vec::new();
+    for r in results {
+        match r {
+            Ok(e) => entities.push(e),
+            Err(d) => diags.extend(d),
+        }
+    }
+
+    let mut pages = Vec::new();
+    for p in page_files
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+    {
+        match load_page(root, p) {
+            Ok(page) if page.meta.draft && !drafts => {}
+            Ok(page) => pages.push(page),
+            Err(d) => diags.push(d),
+        }
+    }
+
+    check_unique_slugs(&articles, &pages, diags);
+    check_unique_ids(&entities, diags);
+
+    articles.sort_by(|a, b| {
+        b.meta
+            .date
+            .cmp(&a.meta.date)
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    entities.sort_by(|a, b| a.id.cmp(&b.id));
+    pages.sort_by(|a, b| {
+        (a.meta.weight.is_none(), a.meta.weight, &a.meta.title).cmp(&(
+            b.meta.weight.is_none(),
+            b.meta.weight,
+            &b.meta.title,
+        ))
+    });
+    Content {
+        articles,
+        entities,
+        pages,
+    }
+}
+
+/// Files below `root/dir`, relative to `root`, sorted; hidden files skipped.
+fn files_under(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
+    let base = root.join(dir);
+    if !base.is_dir() {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let walker = walkdir::WalkDir::new(&base)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+    for entry in walker {
+        match entry {
+            Ok(e) if e.file_type().is_file() => {
+                let rel = e
+                    .path()
+                    .strip_prefix(root)
+                    .unwrap_or(e.path())
+                    .to_path_buf();
+                out.push(rel);
+            }
+            Ok(_) => {}
+            Err(e) => {
+                let p = e
+                    .path()
+                    .map(|p| p.strip_prefix(root).unwrap_or(p).to_path_buf());
+                diags.push(Diagnostic::file(
+                    Severity::Error,
+                    &p.unwrap_or_else(|| PathBuf::from(dir)),
+                    format!("cannot read: {e}"),
+                ));
+            }
+        }
+    }
+    out
+}
+
+fn stem(path: &Path) -> String {
+    path.file_stem()
+        .unwrap_or_default()
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// `2025-09-03-rubio-visit` → `rubio-visit`.
+pub fn strip_date_prefix(stem: &str) -> &str {
+    let b = stem.as_bytes();
+    let is_date = b.len() > 11
+        && b[..4].iter().all(u8::is_ascii_digit)
+        && b[4] == b'-'
+        && b[5..7].iter().all(u8::is_ascii_digit)
+        && b[7] == b'-'
+        && b[8..10].iter().all(u8::is_ascii_digit)
+        && b[10] == b'-';
+    if is_date {
+        &stem[11..]
+    } else {
+        stem
+    }
+}
+
+/// Why `slug` cannot be a URL path segment, if it cannot.
+pub fn slug_problem(slug: &str) -> Option<&'static str> {
+    if slug.is_empty() {
+        Some("slug is empty")
+    } else if slug.starts_with('.') {
+        Some("slug must not start with a dot")
+    } else if slug
+        .chars()
+        .any(|c| c.is_control() || c.is_whitespace() || "/\\?#%\"<>".contains(c))
+    {
+        Some("slug must not contain white space or any of / \\ ? # % \" < >")
+    } else {
+        None
+    }
+}
+
+fn load_article(
+    root: &Path,
+    rel: &Path,
+    sidecar: Option<&PathBuf>,
+    drafts: bool,
+) -> (Option<Article>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let file = match SourceFile::read(root, rel) {
+        Ok(f) => f,
+        Err(d) => return (None, vec![d]),
+    };
+    let split = match frontmatter::split(&file) {
+        Ok(s) => s,
+        Err(d) => return (None, vec![d]),
+    };
+    let meta: ArticleMeta = match frontmatter::parse(&file, &split) {
+        Ok(m) => m,
+        Err(d) => return (None, vec![d]),
+    };
+    if meta.draft && !drafts {
+        return (None, diags);
+    }
+    let slug = meta
+        .slug
+        .clone()
+        .unwrap_or_else(|| strip_date_prefix(&stem(rel)).to_string());
+    if let Some(problem) = slug_problem(&slug) {
+        let at = match &meta.slug {
+            Some(s) => {
+                split.toml.0
+                    + file.text[split.toml.0..split.toml.1]
+                        .find(s.as_str())
+                        .unwrap_or(0)
+            }
+            None => 0,
+        };
+        diags.push(file.error(at, format!("{problem}: {slug:?}")));
+    }
+    let mut annotations: Vec<Annotation> = meta
+        .annotations
+        .iter()
+        .enumerate()
+        .map(|(i, spec)| Annotation {
+            spec: spec.clone(),
+            file: file.clone(),
+            toml_offset: split.toml.0,
+            index: i + 1,
+        })
+        .collect();
+    if let Some(side) = sidecar {
+        #[derive(Deserialize)]
+        #[serde(deny_unknown_fields)]
+        struct Sidecar {
+            #[serde(default)]
+            annotations: Vec<AnnotationSpec>,
+        }
+        match SourceFile::read(root, side) {
+            Ok(sf) => {
+                match toml::from_str::<Sidecar>(&sf.text) {
+                    Ok(s) => annotations.extend(s.annotations.into_iter().enumerate().map(
+                        |(i, spec)| Annotation {
+                            spec,
+                            file: sf.clone(),
+                            toml_offset: 0,
+                            index: i + 1,
+                        },
+                    )),
+                    Err(e) => diags.push(crate::config::toml_error(&sf.path, &sf.text, 0, &e)),
+                }
+            }
+            Err(d) => diags.push(d),
+        }
+    }
+    for a in &annotations {
+        if a.spec.entity.is_none() && a.spec.note.is_none() {
+            diags.push(a.file.error(
+                a.quote_offset(),
+                format!("annotation #{} has neither `entity` nor `note`", a.index),
+            ));
+        }
+    }
+    let article = Article {
+        file,
+        meta,
+        slug,
+        toml_offset: split.toml.0,
+        body_offset: split.body,
+        annotations,
+    };
+    (Some(article), diags)
+}
+
+fn load_entity(root: &Path, rel: &Path, config: &Config) -> Result<Entity, Vec<Diagnostic>> {
+    let file = SourceFile::read(root, rel).map_err(|d| vec![d])?;
+    let split = frontmatter::split(&file).map_err(|d| vec![d])?;
+    let meta: EntityMeta = frontmatter::parse(&file, &split).map_err(|d| vec![d])?;
+    let mut diags = Vec::new();
+    let id = stem(rel);
+    if id.is_empty()
+        || !id
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    {
+        diags.push(file.error(
+            0,
+            format!("invalid entity id {id:?}: the file name must be lower-case ASCII letters, digits and hyphens"),
+        ));
+    }
+    // content/entities/<folder>/...: the folder implies the kind.
+    let folder = rel
+        .strip_prefix("content/entities")
+        .ok()
+        .filter(|r| r.components().count() > 1)
+        .and_then(|r| r.components().next())
+        .map(|c| c.as_os_str().to_string_lossy().into_owned());
+    let known = || {
+        config
+            .kinds
+            .iter()
+            .map(|k| k.key.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let kind = match (&meta.kind, &folder) {
+        (Some(k), _) => match config.kind(k.get_ref()) {
+            Some(k) => Some(k.key.clone()),
+            None => {
+                diags.push(file.error(
+                    split.toml.0 + k.span().start,
+                    format!("unknown kind {:?} (known kinds: {})", k.get_ref(), known()),
+                ));
+                None
+            }
+        },
+        (None, Some(f)) => match config.kind_by_folder(f) {
+            Some(k) => Some(k.key.clone()),
+            None => {
+                diags.push(file.error(
+                    0,
+                    format!("folder {f:?} implies no kind and the entity sets no `kind` (known kinds: {})", known()),
+                ));
+                None
+            }
+        },
+        (None, None) => {
+            diags.push(file.error(
+                0,
+                format!("entity has no `kind` (known kinds: {})", known()),
+            ));
+            None
+        }
+    };
+    match kind {
+        Some(kind) if diags.is_empty() => Ok(Entity {
+            id,
+            kind,
+            meta,
+            file,
+            toml_offset: split.toml.0,
+            body_offset: split.body,
+        }),
+        _ => Err(diags),
+    }
+}
+
+fn load_page(root: &Path, rel: &Path) -> Result<Page, Diagnostic> {
+    let file = SourceFile::read(root, rel)?;
+    let split = frontmatter::split(&file)?;
+    let meta: PageMeta = frontmatter::parse(&file, &split)?;
+    let slug = meta.slug.clone().unwrap_or_else(|| stem(rel));
+    if let Some(problem) = slug_problem(&slug) {
+        return Err(file.error(0, format!("{problem}: {slug:?}")));
+    }
+    if RESERVED.contains(&slug.as_str()) {
+        return Err(file.error(
+            0,
+            format!("page slug {slug:?} is taken by the site's own pages; set another `slug`"),
+        ));
+    }
+    Ok(Page {
+        file,
+        meta,
+        slug,
+        body_offset: split.body,
+    })
+}
+
+fn check_unique_slugs(articles: &[Article], pages: &[Page], diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    for a in articles {
+        if let Some(first) = seen.insert(&a.slug, &a.file.path) {
+            diags.push(
+                a.file
+                    .error(0, format!("duplicate article slug {:?}", a.slug))
+                    .with_note(format!(
+                        "{} has the same slug; set `slug` in one of them",
+                        first.display()
+                    )),
+            );
+        }
+    }
+    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    for p in pages {
+        if let Some(first) = seen.insert(&p.slug, &p.file.path) {
+            diags.push(
+                p.file
+                    .error(0, format!("duplicate page slug {:?}", p.slug))
+                    .with_note(format!("{} has the same slug", first.display())),
+            );
+        }
+    }
+}
+
+fn check_unique_ids(entities: &[Entity], diags: &mut Diagnostics) {
+    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
+    let mut sorted: Vec<&Entity> = entities.iter().collect();
+    sorted.sort_by(|a, b| a.file.path.cmp(&b.file.path));
+    for e in sorted {
+        if let Some(first) = seen.insert(&e.id, &e.file.path) {
+            diags.push(
+                e.file
+                    .error(0, format!("duplicate entity id {:?}", e.id))
+                    .with_note(format!(
+                        "{} has the same id (the file name)",
+                        first.display()
+                    )),
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_prefix_is_dropped_from_slugs() {
+        assert_eq!(strip_date_prefix("2025-09-03-rubio-visit"), "rubio-visit");
+        assert_eq!(strip_date_prefix("rubio-visit"), "rubio-visit");
+        assert_eq!(strip_date_prefix("2025-09-03"), "2025-09-03");
+    }
+
+    #[test]
+    fn slugs_that_would_break_urls_are_refused() {
+        assert!(slug_problem("a/b").is_some());
+        assert!(slug_problem("..").is_some());
+        assert!(slug_problem("a b").is_some());
+        assert!(slug_problem("rubio-visit").is_none());
+        assert!(slug_problem("méxico").is_none());
+    }
+}

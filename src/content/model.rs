@@ -1,0 +1,150 @@
+//! What the loader gives: articles, entities and pages with their parsed
+//! front matter, each keeping its source file for later diagnostics.
+
+use super::frontmatter::Date;
+use super::source::Source;
+use serde::Deserialize;
+
+/// A standoff annotation: a quote of the text, and what to attach to it.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AnnotationSpec {
+    pub quote: toml::Spanned<String>,
+    #[serde(default)]
+    pub prefix: Option<String>,
+    #[serde(default)]
+    pub suffix: Option<String>,
+    #[serde(default)]
+    pub entity: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    pub note: Option<toml::Spanned<String>>,
+}
+
+/// An annotation with the file it was written in.
+#[derive(Debug, Clone)]
+pub struct Annotation {
+    pub spec: AnnotationSpec,
+    /// The file holding it (the article, or its sidecar).
+    pub file: Source,
+    /// Where the TOML text starts in that file (spans are relative to it).
+    pub toml_offset: usize,
+    /// 1-based position among the annotations of that file.
+    pub index: usize,
+}
+
+impl Annotation {
+    /// Byte offset of the `quote` value in `file`.
+    pub fn quote_offset(&self) -> usize {
+        self.toml_offset + self.spec.quote.span().start
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleMeta {
+    pub title: String,
+    pub date: Date,
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub authors: Vec<String>,
+    #[serde(default)]
+    pub source: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<String>,
+    #[serde(default)]
+    pub summary: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    #[serde(default)]
+    pub entities: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    pub no_autolink: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    pub annotations: Vec<AnnotationSpec>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Article {
+    pub file: Source,
+    pub meta: ArticleMeta,
+    pub slug: String,
+    /// Offset of the TOML text in the file (for spans in `meta`).
+    pub toml_offset: usize,
+    /// Offset of the Markdown body in the file.
+    pub body_offset: usize,
+    /// Front matter annotations followed by the sidecar's.
+    pub annotations: Vec<Annotation>,
+}
+
+impl Article {
+    pub fn body(&self) -> &str {
+        &self.file.text[self.body_offset..]
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EntityMeta {
+    pub name: String,
+    #[serde(default)]
+    pub kind: Option<toml::Spanned<String>>,
+    #[serde(default)]
+    pub aliases: Vec<toml::Spanned<String>>,
+    #[serde(default)]
+    pub summary: String,
+    #[serde(default)]
+    pub wikidata: Option<String>,
+    #[serde(default)]
+    pub links: Vec<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Entity {
+    pub id: String,
+    /// Key of its kind in the config (`person`, ...).
+    pub kind: String,
+    pub meta: EntityMeta,
+    pub file: Source,
+    pub toml_offset: usize,
+    pub body_offset: usize,
+}
+
+impl Entity {
+    pub fn body(&self) -> &str {
+        &self.file.text[self.body_offset..]
+    }
+
+    /// The name followed by the aliases.
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.meta.name.as_str())
+            .chain(self.meta.aliases.iter().map(|a| a.get_ref().as_str()))
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PageMeta {
+    pub title: String,
+    #[serde(default)]
+    pub slug: Option<String>,
+    #[serde(default)]
+    pub draft: bool,
+    /// Position in the navigation (lower first); pages without one follow, by title.
+    #[serde(default)]
+    pub weight: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Page {
+    pub file: Source,
+    pub meta: PageMeta,
+    pub slug: String,
+    pub body_offset: usize,
+}
+
+impl Page {
+    pub fn body(&self) -> &str {
+        &self.file.text[self.body_offset..]
+    }
+}

@@ -1,0 +1,249 @@
+//! Diagnostics: errors and warnings about a user's files, each carrying the
+//! file, line and column the user must look at.
+//!
+//! Every stage pushes into a [`Diagnostics`] list instead of stopping at the
+//! first problem, so one run reports everything; the commands print the list
+//! (`path:line:column: error: message`, the offending line, a caret) and exit 1
+//! when it holds an error.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// One problem, located in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Path as shown to the user (relative to the site root when possible).
+    pub path: PathBuf,
+    /// 1-based line; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// 1-based column, counted in characters.
+    pub column: usize,
+    pub message: String,
+    /// The text of the offending line, without its line break.
+    pub line_text: String,
+    /// Extra hints, printed after the line.
+    pub notes: Vec<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic at byte `offset` of `text` (the whole file's text).
+    pub fn at(
+        severity: Severity,
+        path: &Path,
+        text: &str,
+        offset: usize,
+        message: impl Into<String>,
+    ) -> Self {
+        let (line, column, line_text) = locate(text, offset);
+        Diagnostic {
+            severity,
+            path: path.to_path_buf(),
+            line,
+            column,
+            message: message.into(),
+            line_text: line_text.to_string(),
+            notes: Vec::new(),
+        }
+    }
+
+    /// A diagnostic about a whole file (no position inside it).
+    pub fn file(severity: Severity, path: &Path, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity,
+            path: path.to_path_buf(),
+            line: 0,
+            column: 0,
+            message: message.into(),
+            line_text: String::new(),
+            notes: Vec::new(),
+        }
+    }
+
+    pub fn error_at(path: &Path, text: &str, offset: usize, message: impl Into<String>) -> Self {
+        Self::at(Severity::Error, path, text, offset, message)
+    }
+
+    pub fn warning_at(path: &Path, text: &str, offset: usize, message: impl Into<String>) -> Self {
+        Self::at(Severity::Warning, path, text, offset, message)
+    }
+
+    pub fn with_note(mut self, note: impl Into<String>) -> Self {
+        self.notes.push(note.into());
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Line (1-based), column (1-based, in characters) and the line's text for a
+/// byte offset. Offsets past the end or inside a character are clamped.
+pub fn locate(text: &str, offset: usize) -> (usize, usize, &str) {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line_end = text[offset..].find('\n').map_or(text.len(), |i| offset + i);
+    let line = text[..line_start].bytes().filter(|&b| b == b'\n').count() + 1;
+    let column = text[line_start..offset].chars().count() + 1;
+    let line_text = text[line_start..line_end].trim_end_matches('\r');
+    (line, column, line_text)
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let label = match self.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        };
+        let path = self.path.display();
+        if self.line == 0 {
+            writeln!(f, "{path}: {label}: {}", self.message)?;
+        } else {
+            writeln!(
+                f,
+                "{path}:{}:{}: {label}: {}",
+                self.line, self.column, self.message
+            )?;
+            let gutter = self.line.to_string();
+            let pad = " ".repeat(gutter.len());
+            // Tabs would misplace the caret; show them as one space each.
+            let shown: String = self
+                .line_text
+                .chars()
+                .map(|c| if c == '\t' { ' ' } else { c })
+                .collect();
+            writeln!(f, "{pad} |")?;
+            writeln!(f, "{gutter} | {shown}")?;
+            writeln!(f, "{pad} | {}^", " ".repeat(self.column.saturating_sub(1)))?;
+        }
+        for note in &self.notes {
+            writeln!(f, "  = {note}")?;
+        }
+        Ok(())
+    }
+}
+
+/// The problems found in one run, in a stable order.
+#[derive(Debug, Default, Clone)]
+pub struct Diagnostics {
+    items: Vec<Diagnostic>,
+}
+
+impl Diagnostics {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&mut self, d: Diagnostic) {
+        self.items.push(d);
+    }
+
+    pub fn extend(&mut self, other: impl IntoIterator<Item = Diagnostic>) {
+        self.items.extend(other);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.items.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn error_count(&self) -> usize {
+        self.items.iter().filter(|d| d.is_error()).count()
+    }
+
+    pub fn warning_count(&self) -> usize {
+        self.items.len() - self.error_count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.items.is_empty()
+    }
+
+    /// Sorted by file, then position, errors first at equal positions.
+    pub fn sorted(&self) -> Vec<&Diagnostic> {
+        let mut v: Vec<&Diagnostic> = self.items.iter().collect();
+        v.sort_by(|a, b| {
+            (&a.path, a.line, a.column, a.severity, &a.message)
+                .cmp(&(&b.path, b.line, b.column, b.severity, &b.message))
+        });
+        v.dedup();
+        v
+    }
+
+    pub fn iter(&self) -> impl Iterator<Item = &Diagnostic> {
+        self.items.iter()
+    }
+
+    /// Everything, ready to print, with a closing count line.
+    pub fn report(&self) -> String {
+        let mut out = String::new();
+        for d in self.sorted() {
+            out.push_str(&d.to_string());
+            out.push('\n');
+        }
+        let (e, w) = (self.error_count(), self.warning_count());
+        if e > 0 || w > 0 {
+            out.push_str(&format!(
+                "{} error{}, {} warning{}\n",
+                e,
+                plural(e),
+                w,
+                plural(w)
+            ));
+        }
+        out
+    }
+}
+
+fn plural(n: usize) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.items.into_iter()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn locate_counts_characters_not_bytes() {
+        let text = "first\nGarcía [[x]]\n";
+        let off = text.find("[[").unwrap();
+        let (line, col, lt) = locate(text, off);
+        assert_eq!((line, col, lt), (2, 8, "García [[x]]"));
+    }
+
+    #[test]
+    fn display_shows_line_and_caret() {
+        let d = Diagnostic::error_at(Path::new("a.md"), "ab\ncd ef\n", 6, "bad");
+        let s = d.to_string();
+        assert!(s.starts_with("a.md:2:4: error: bad\n"), "{s}");
+        assert!(s.contains("2 | cd ef\n"));
+        assert!(s.contains("  |    ^"));
+    }
+
+    #[test]
+    fn offsets_past_the_end_are_clamped() {
+        let (line, col, _) = locate("abc", 99);
+        assert_eq!((line, col), (1, 4));
+    }
+}

@@ -1,0 +1,350 @@
+//! Annotated Markdown → HTML. Takes an [`AnnotatedDoc`] and gives the body
+//! HTML and the notes section, wrapping mentions and quotes exactly where the
+//! annotate stage placed them. Wrapping is done piece by piece inside each
+//! text item, so tags it adds always nest properly with Markdown's own.
+
+use crate::annotate::doc::{self, Item};
+use crate::annotate::{AnnotatedDoc, SpanKind};
+use crate::escape;
+use crate::render::highlight::Highlighter;
+use pulldown_cmark::{CowStr, Event};
+use std::collections::HashSet;
+
+/// What a link to an entity needs.
+#[derive(Debug, Clone)]
+pub struct EntityRef {
+    pub id: String,
+    pub href: String,
+    pub kind: String,
+    /// For the `title` attribute: "Kind — summary".
+    pub title: String,
+}
+
+/// The HTML of a document: body and notes section (empty when no notes).
+pub struct Html {
+    pub body: String,
+    pub notes: String,
+}
+
+pub fn render(doc: &AnnotatedDoc, entities: &[EntityRef], hl: &Highlighter) -> Html {
+    let body = render_flow(doc, 0, entities, hl);
+    let mut numbered: Vec<&crate::annotate::Note> =
+        doc.notes.iter().filter(|n| n.number > 0).collect();
+    numbered.sort_by_key(|n| n.number);
+    let mut notes = String::new();
+    if !numbered.is_empty() {
+        notes.push_str("<section class=\"footnotes\">\n<ol>\n");
+        for n in numbered {
+            let mut inner = render_flow(doc, n.flow, entities, hl);
+            let mut back = String::new();
+            for (k, id) in n.back.iter().enumerate() {
+                let label = if n.back.len() > 1 {
+                    format!("↩{}", k + 1)
+                } else {
+                    "↩".to_string()
+                };
+                back.push_str(&format!(
+                    " <a class=\"footnote-back\" href=\"#{id}\" aria-label=\"Back to reference {}{}\">{label}</a>",
+                    n.number,
+                    if n.back.len() > 1 { format!(" ({})", k + 1) } else { String::new() }
+                ));
+            }
+            // Back links go at the end of the last paragraph when there is one.
+            let trimmed = inner.trim_end().len();
+            if inner[..trimmed].ends_with("</p>") {
+                inner.insert_str(trimmed - 4, &back);
+            } else {
+                inner.push_str(&back);
+            }
+            notes.push_str(&format!("<li id=\"fn-{}\">\n{}</li>\n", n.number, inner));
+        }
+        notes.push_str("</ol>\n</section>\n");
+    }
+    Html { body, notes }
+}
+
+/// Renders one flow (0 = body, others = notes).
+fn render_flow(doc: &AnnotatedDoc, fi: usize, entities: &[EntityRef], hl: &Highlighter) -> String {
+    let af = &doc.flows[fi];
+    let items = &af.flow.items;
+    let mut block_of = vec![usize::MAX; items.len()];
+    for (bi, b) in af.flow.blocks.iter().enumerate() {
+        for it in b.items.clone() {
+            block_of[it] = bi;
+        }
+    }
+    let mut events: Vec<Event> = Vec::with_capacity(items.len() + 16);
+    let mut ids_done: HashSet<usize> = HashSet::new();
+    // What each EntityStart opened, so EntityEnd closes the same.
+    let mut entity_stack: Vec<&'static str> = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        match item {
+            Item::Text { text, ctx } => {
+                let b = block_of[i];
+                if b == usize::MAX {
+                    push_plain(&mut events, text, ctx.code);
+                } else {
+                    text_item(
+                        &mut events,
+                        doc,
+                        fi,
+                        b,
+                        i,
+                        text,
+                        ctx.code,
+                        ctx.in_anchor,
+                        entities,
+                        &mut ids_done,
+                    );
+                }
+            }
+            Item::Ev(e) => events.push(e.clone()),
+            Item::CodeBlock { lang, code } => {
+                events.push(Event::Html(CowStr::from(hl.block(lang, code))))
+            }
+            Item::EntityStart { link, in_anchor } => {
+                let target = af.links.get(*link).copied();
+                let Some(entity) = target.and_then(|t| t.entity) else {
+                    entity_stack.push("");
+                    continue;
+                };
+                let e = &entities[entity as usize];
+                let id = target
+                    .and_then(|t| t.mention)
+                    .map(|m| &doc.mentions[m])
+                    .filter(|m| m.n > 0)
+                    .map(|m| format!(" id=\"m-{}-{}\"", e.id, m.n))
+                    .unwrap_or_default();
+                if *in_anchor {
+                    events.push(Event::InlineHtml(
+                        format!("<span class=\"mention\"{id}>").into(),
+                    ));
+                    entity_stack.push("</span>");
+                } else {
+                    events.push(Event::InlineHtml(open_link(e, &id).into()));
+                    entity_stack.push("</a>");
+                }
+            }
+            Item::EntityEnd { .. } => {
+                let close = entity_stack.pop().unwrap_or("");
+                if !close.is_empty() {
+                    events.push(Event::InlineHtml(close.into()));
+                }
+            }
+            Item::NoteRef { note_ref } => {
+                if let Some(r) = af.refs.get(*note_ref).map(|&r| &doc.refs[r]) {
+                    if let Some(html) = note_ref_html(doc, r) {
+                        events.push(Event::InlineHtml(html.into()));
+                    }
+                }
+            }
+        }
+    }
+    let mut out = String::new();
+    pulldown_cmark::html::push_html(&mut out, events.into_iter());
+    out
+}
+
+fn open_link(e: &EntityRef, id: &str) -> String {
+    format!(
+        "<a class=\"entity entity-{}\"{id} href=\"{}\" title=\"{}\">",
+        escape::html(&e.kind),
+        escape::html(&e.href),
+        escape::html(&e.title)
+    )
+}
+
+fn note_ref_html(doc: &AnnotatedDoc, r: &crate::annotate::NoteRef) -> Option<String> {
+    let note = &doc.notes[r.note?];
+    if note.number == 0 || r.id.is_empty() {
+        return None;
+    }
+    let n = note.number;
+    Some(format!(
+        "<sup class=\"footnote-ref\" id=\"{}\"><a href=\"#fn-{n}\">{n}</a></sup>",
+        r.id
+    ))
+}
+
+fn push_plain<'a>(events: &mut Vec<Event<'a>>, text: &str, code: bool) {
+    if code {
+        events.push(Event::Code(CowStr::from(text.to_string())));
+    } else {
+        events.push(Event::Text(CowStr::from(text.to_string())));
+    }
+}
+
+/// The next char boundary of `s` strictly after `i`.
+fn after_char(s: &str, i: usize) -> usize {
+    let mut x = (i + 1).min(s.len());
+    while !s.is_char_boundary(x) {
+        x += 1;
+    }
+    x
+}
+
+/// One text item, cut into pieces at the edges of the spans and markers that
+/// touch it, each piece wrapped in the spans that cover it.
+#[allow(clippy::too_many_arguments)]
+fn text_item(
+    events: &mut Vec<Event>,
+    doc: &AnnotatedDoc,
+    fi: usize,
+    bi: usize,
+    it: usize,
+    text: &str,
+    code: bool,
+    in_anchor: bool,
+    entities: &[EntityRef],
+    ids_done: &mut HashSet<usize>,
+) {
+    let af = &doc.flows[fi];
+    let block = &af.flow.blocks[bi];
+    let range = doc::item_view_range(block, it);
+    // View position → byte offset in this item's text.
+    let raw_start = |p: usize| -> usize {
+        if p <= range.start {
+            0
+        } else if p >= range.end {
+            text.len()
+        } else {
+            block.map[p].1 as usize
+        }
+    };
+    let raw_end = |p: usize| -> usize {
+        if p <= range.start {
+            0
+        } else if p >= range.end {
+            text.len()
+        } else {
+            after_char(text, block.map[p - 1].1 as usize)
+        }
+    };
+    // Spans touching this item: (span index, raw start, raw end).
+    let mut spans: Vec<(usize, usize, usize)> = Vec::new();
+    for (si, s) in af.spans.iter().enumerate() {
+        if s.block != bi || s.end <= range.start || s.start >= range.end {
+            continue;
+        }
+        if let SpanKind::Mention(m) = s.kind {
+            if doc.mentions[m].n == 0 {
+                continue;
+            }
+        }
+        let (a, b) = (raw_start(s.start), raw_end(s.end));
+        if a < b {
+            spans.push((si, a, b));
+        }
+    }
+    // Markers whose quote ends inside this item: (raw position, note ref).
+    let mut markers: Vec<(usize, usize)> = Vec::new();
+    for m in &af.markers {
+        if m.block == bi && m.pos > range.start && m.pos <= range.end {
+            markers.push((raw_end(m.pos), m.note_ref));
+        }
+    }
+    if spans.is_empty() && markers.is_empty() {
+        push_plain(events, text, code);
+        return;
+    }
+    let mut cuts: Vec<usize> = vec![0, text.len()];
+    for &(_, a, b) in &spans {
+        cuts.push(a);
+        cuts.push(b);
+    }
+    cuts.extend(markers.iter().map(|&(p, _)| p));
+    cuts.sort_unstable();
+    cuts.dedup();
+    // Outer spans first: earlier start in the view, then later end.
+    spans.sort_by(|x, y| {
+        let (sx, sy) = (&af.spans[x.0], &af.spans[y.0]);
+        sx.start
+            .cmp(&sy.start)
+            .then(sy.end.cmp(&sx.end))
+            .then(x.0.cmp(&y.0))
+    });
+    if code {
+        events.push(Event::InlineHtml("<code>".into()));
+    }
+    // Open spans: (span index, raw end, closing tag, opened an <a>).
+    let mut open: Vec<(usize, usize, &'static str, bool)> = Vec::new();
+    for w in cuts.windows(2) {
+        let (a, b) = (w[0], w[1]);
+        if a == b {
+            continue;
+        }
+        let active: Vec<&(usize, usize, usize)> =
+            spans.iter().filter(|s| s.1 <= a && b <= s.2).collect();
+        while let Some(top) = open.last() {
+            if active.iter().any(|s| s.0 == top.0) {
+                break;
+            }
+            events.push(Event::InlineHtml(top.2.into()));
+            open.pop();
+        }
+        for s in active {
+            if open.iter().any(|o| o.0 == s.0) {
+                continue;
+            }
+            let anchored = in_anchor || open.iter().any(|o| o.3);
+            let (tag, close, is_a) = open_span(doc, fi, s.0, anchored, entities, ids_done);
+            events.push(Event::InlineHtml(tag.into()));
+            open.push((s.0, s.2, close, is_a));
+        }
+        let piece = &text[a..b];
+        events.push(if code {
+            Event::Text(piece.to_string().into())
+        } else {
+            Event::Text(piece.to_string().into())
+        });
+        while let Some(top) = open.last() {
+            if top.1 != b {
+                break;
+            }
+            events.push(Event::InlineHtml(top.2.into()));
+            open.pop();
+        }
+        for &(p, r) in &markers {
+            if p == b {
+                if let Some(html) = note_ref_html(doc, &doc.refs[r]) {
+                    events.push(Event::InlineHtml(html.into()));
+                }
+            }
+        }
+    }
+    while let Some(top) = open.pop() {
+        events.push(Event::InlineHtml(top.2.into()));
+    }
+    if code {
+        events.push(Event::InlineHtml("</code>".into()));
+    }
+}
+
+/// The opening tag for span `si`, its closing tag, and whether it is an `<a>`.
+fn open_span(
+    doc: &AnnotatedDoc,
+    fi: usize,
+    si: usize,
+    anchored: bool,
+    entities: &[EntityRef],
+    ids_done: &mut HashSet<usize>,
+) -> (String, &'static str, bool) {
+    let span = &doc.flows[fi].spans[si];
+    match span.kind {
+        SpanKind::Annotated => ("<span class=\"annotated\">".to_string(), "</span>", false),
+        SpanKind::Mention(m) => {
+            let mention = &doc.mentions[m];
+            let e = &entities[mention.entity as usize];
+            let id = if ids_done.insert(m) {
+                format!(" id=\"m-{}-{}\"", e.id, mention.n)
+            } else {
+                String::new()
+            };
+            if mention.linked && !anchored {
+                (open_link(e, &id), "</a>", true)
+            } else {
+                (format!("<span class=\"mention\"{id}>"), "</span>", false)
+            }
+        }
+    }
+}

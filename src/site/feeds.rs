@@ -1,0 +1,126 @@
+//! `atom.xml` (the latest articles) and `sitemap.xml` (every page).
+
+use super::pages::Ctx;
+use super::OutputFile;
+use crate::escape::html as xml;
+
+/// Entries in the feed.
+pub const FEED_SIZE: usize = 20;
+
+pub fn atom(cx: &Ctx) -> Vec<OutputFile> {
+    let urls = &cx.site.urls;
+    let cfg = &cx.a.config;
+    let arts = &cx.a.content.articles;
+    let updated = arts
+        .first()
+        .map(|a| a.meta.date.rfc3339())
+        .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    let mut x = String::with_capacity(64 * 1024);
+    x.push_str(
+        "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
+    );
+    x.push_str(&format!(" xml:lang=\"{}\">\n", xml(&cfg.language)));
+    x.push_str(&format!("<title>{}</title>\n", xml(&cfg.title)));
+    if !cfg.description.is_empty() {
+        x.push_str(&format!("<subtitle>{}</subtitle>\n", xml(&cfg.description)));
+    }
+    x.push_str(&format!(
+        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
+        xml(&urls.absolute(&urls.file("atom.xml")))
+    ));
+    x.push_str(&format!(
+        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+        xml(&cfg.base_url)
+    ));
+    x.push_str(&format!(
+        "<id>{}</id>\n<updated>{updated}</updated>\n",
+        xml(&cfg.base_url)
+    ));
+    x.push_str("<generator uri=\"https://github.com/dossier\">dossier</generator>\n");
+    for (i, a) in arts.iter().enumerate().take(FEED_SIZE) {
+        let url = urls.absolute(&urls.article(&a.slug));
+        x.push_str("<entry>\n");
+        x.push_str(&format!("<title>{}</title>\n", xml(&a.meta.title)));
+        x.push_str(&format!(
+            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
+            xml(&url)
+        ));
+        x.push_str(&format!("<id>{}</id>\n", xml(&url)));
+        x.push_str(&format!(
+            "<published>{0}</published>\n<updated>{0}</updated>\n",
+            a.meta.date.rfc3339()
+        ));
+        let authors: Vec<&String> = a.meta.authors.iter().collect();
+        if authors.is_empty() {
+            x.push_str(&format!(
+                "<author><name>{}</name></author>\n",
+                xml(&cfg.title)
+            ));
+        }
+        for au in authors {
+            x.push_str(&format!("<author><name>{}</name></author>\n", xml(au)));
+        }
+        for &t in &cx.site.article_tags[i] {
+            x.push_str(&format!(
+                "<category term=\"{}\"/>\n",
+                xml(&cx.site.tags[t].name)
+            ));
+        }
+        if !cx.site.summaries[i].is_empty() {
+            x.push_str(&format!(
+                "<summary type=\"text\">{}</summary>\n",
+                xml(&cx.site.summaries[i])
+            ));
+        }
+        let body = absolutize(&cx.html[i].body, &urls.base_path, &urls.origin);
+        let notes = absolutize(&cx.html[i].notes, &urls.base_path, &urls.origin);
+        x.push_str(&format!(
+            "<content type=\"html\">{}</content>\n",
+            xml(&format!("{body}{notes}"))
+        ));
+        x.push_str("</entry>\n");
+    }
+    x.push_str("</feed>\n");
+    vec![OutputFile {
+        path: "atom.xml".into(),
+        bytes: x.into_bytes(),
+    }]
+}
+
+/// Root-relative links made absolute, for content read outside the site.
+fn absolutize(html: &str, base_path: &str, origin: &str) -> String {
+    html.replace(
+        &format!("href=\"{base_path}"),
+        &format!("href=\"{origin}{base_path}"),
+    )
+    .replace(
+        &format!("src=\"{base_path}"),
+        &format!("src=\"{origin}{base_path}"),
+    )
+}
+
+pub fn sitemap(cx: &Ctx, files: &[OutputFile]) -> OutputFile {
+    let urls = &cx.site.urls;
+    let mut paths: Vec<&str> = files
+        .iter()
+        .map(|f| f.path.as_str())
+        .filter(|p| p.ends_with("index.html"))
+        .collect();
+    paths.sort_unstable();
+    let mut x = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for p in paths {
+        let dir = p.trim_end_matches("index.html");
+        let encoded: String = dir
+            .split('/')
+            .map(crate::escape::url_segment)
+            .collect::<Vec<_>>()
+            .join("/");
+        let loc = urls.absolute(&format!("{}{}", urls.base_path, encoded));
+        x.push_str(&format!("<url><loc>{}</loc></url>\n", xml(&loc)));
+    }
+    x.push_str("</urlset>\n");
+    OutputFile {
+        path: "sitemap.xml".into(),
+        bytes: x.into_bytes(),
+    }
+}

@@ -1,0 +1,267 @@
+//! Stage 4, site: from annotated content to the pages of the site.
+//! [`Site::assemble`] derives, in one pass over the mentions, everything the
+//! pages list (mentions per entity, entities per article, tags, related
+//! articles); [`render_all`] turns that into output files in memory.
+
+pub mod feeds;
+pub mod json;
+pub mod pages;
+pub mod urls;
+
+pub use pages::render_all;
+
+use crate::annotate::snippet;
+use crate::build::Annotated;
+use crate::render::markdown::EntityRef;
+use rayon::prelude::*;
+use std::collections::BTreeMap;
+use urls::{tag_slug, Urls};
+
+/// A file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutputFile {
+    /// Relative to the output folder, `/`-separated.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Tag {
+    pub name: String,
+    pub slug: String,
+    /// Article indices, newest first.
+    pub articles: Vec<usize>,
+}
+
+/// What the pages are made from.
+pub struct Site {
+    pub urls: Urls,
+    pub entity_refs: Vec<EntityRef>,
+    /// Per entity: (article, its mentions of the entity in reading order),
+    /// newest article first. Subjects without mentions have an empty list.
+    pub mentions_of: Vec<Vec<(usize, Vec<usize>)>>,
+    /// Per entity: mentions in the whole archive.
+    pub mention_count: Vec<usize>,
+    /// Per article: (entity, mentions) for every entity it mentions or names
+    /// as a subject, most mentioned first.
+    pub article_entities: Vec<Vec<(u32, usize)>>,
+    /// Per article: tag indices.
+    pub article_tags: Vec<Vec<usize>>,
+    pub tags: Vec<Tag>,
+    /// Per article: plain-text summary.
+    pub summaries: Vec<String>,
+    /// Per article: up to five related articles with the number of entities shared.
+    pub related: Vec<Vec<(usize, usize)>>,
+    /// Per entity: up to ten entities most often in the same articles.
+    pub co_mentioned: Vec<Vec<(u32, usize)>>,
+}
+
+/// Entities in this many articles or more say little about relatedness.
+const RELATED_MAX_DF: usize = 500;
+
+impl Site {
+    pub fn assemble(a: &Annotated) -> Site {
+        let urls = Urls::new(&a.config.base_url, &a.config.base_path);
+        let entity_refs: Vec<EntityRef> = a
+            .content
+            .entities
+            .iter()
+            .map(|e| {
+                let kind = capitalise(&e.kind);
+                let title = if e.meta.summary.is_empty() {
+                    kind
+                } else {
+                    format!("{kind} — {}", e.meta.summary)
+                };
+                EntityRef {
+                    id: e.id.clone(),
+                    href: urls.entity(&e.id, 1),
+                    kind: e.kind.clone(),
+                    title,
+                }
+            })
+            .collect();
+        let n_ent = a.content.entities.len();
+        let n_art = a.content.articles.len();
+
+        let mut mentions_of: Vec<Vec<(usize, Vec<usize>)>> = vec![Vec::new(); n_ent];
+        let mut mention_count = vec![0usize; n_ent];
+        let mut article_entities = Vec::with_capacity(n_art);
+        for (ai, art) in a.articles.iter().enumerate() {
+            let mut per: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+            let mut order: Vec<(usize, usize)> = Vec::new();
+            for (mi, m) in art.doc.mentions.iter().enumerate() {
+                if m.n > 0 {
+                    per.entry(m.entity).or_default().push(mi);
+                    order.push((m.n as usize, mi));
+                }
+            }
+            for &s in &art.subjects {
+                per.entry(s).or_default();
+            }
+            let mut list: Vec<(u32, usize)> = Vec::with_capacity(per.len());
+            for (e, mut ms) in per {
+                ms.sort_by_key(|&mi| art.doc.mentions[mi].n);
+                mention_count[e as usize] += ms.len();
+                list.push((e, ms.len()));
+                mentions_of[e as usize].push((ai, ms));
+            }
+            list.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+            article_entities.push(list);
+        }
+
+        // Tags, merged by slug, the first spelling kept.
+        let mut tags: Vec<Tag> = Vec::new();
+        let mut by_slug: BTreeMap<String, usize> = BTreeMap::new();
+        let mut article_tags = Vec::with_capacity(n_art);
+        for (ai, art) in a.content.articles.iter().enumerate() {
+            let mut mine = Vec::new();
+            for t in &art.meta.tags {
+                let slug = tag_slug(t);
+                let ti = *by_slug.entry(slug.clone()).or_insert_with(|| {
+                    tags.push(Tag {
+                        name: t.trim().to_string(),
+                        slug,
+                        articles: Vec::new(),
+                    });
+                    tags.len() - 1
+                });
+                if !mine.contains(&ti) {
+                    mine.push(ti);
+                    tags[ti].articles.push(ai);
+                }
+            }
+            article_tags.push(mine);
+        }
+
+        let summaries: Vec<String> = a
+            .content
+            .articles
+            .iter()
+            .zip(&a.articles)
+            .map(|(art, doc)| match &art.meta.summary {
+                Some(s) => s.clone(),
+                None => first_paragraph(&doc.doc),
+            })
+            .collect();
+
+        let related = related_articles(&article_entities, &mentions_of, n_art);
+        let co_mentioned = co_mentioned(&article_entities, &mentions_of);
+
+        Site {
+            urls,
+            entity_refs,
+            mentions_of,
+            mention_count,
+            article_entities,
+            article_tags,
+            tags,
+            summaries,
+            related,
+            co_mentioned,
+        }
+    }
+}
+
+pub fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().chain(c).collect(),
+        None => String::new(),
+    }
+}
+
+/// The first paragraph of the body as text, cut near 300 characters.
+fn first_paragraph(doc: &crate::annotate::AnnotatedDoc) -> String {
+    let Some(af) = doc.flows.first() else {
+        return String::new();
+    };
+    let Some(b) = af.flow.blocks.iter().find(|b| !b.heading) else {
+        return String::new();
+    };
+    if b.text.chars().count() <= 320 {
+        return b.text.clone();
+    }
+    let (_, _, after) = snippet::around(&b.text, 0, 0, 300);
+    after
+}
+
+fn related_articles(
+    article_entities: &[Vec<(u32, usize)>],
+    mentions_of: &[Vec<(usize, Vec<usize>)>],
+    n_art: usize,
+) -> Vec<Vec<(usize, usize)>> {
+    (0..n_art)
+        .into_par_iter()
+        .map_init(
+            || (vec![0u32; n_art], Vec::new()),
+            |(score, touched), ai| {
+                for &(e, _) in &article_entities[ai] {
+                    let list = &mentions_of[e as usize];
+                    if list.len() > RELATED_MAX_DF {
+                        continue;
+                    }
+                    for &(other, _) in list {
+                        if other != ai {
+                            if score[other] == 0 {
+                                touched.push(other);
+                            }
+                            score[other] += 1;
+                        }
+                    }
+                }
+                let mut best: Vec<(usize, usize)> =
+                    touched.iter().map(|&o| (o, score[o] as usize)).collect();
+                for &o in touched.iter() {
+                    score[o] = 0;
+                }
+                touched.clear();
+                // Most shared first; then the nearer in the list (by date).
+                best.sort_by(|x, y| {
+                    y.1.cmp(&x.1)
+                        .then(x.0.abs_diff(ai).cmp(&y.0.abs_diff(ai)))
+                        .then(x.0.cmp(&y.0))
+                });
+                best.truncate(5);
+                best
+            },
+        )
+        .collect()
+}
+
+fn co_mentioned(
+    article_entities: &[Vec<(u32, usize)>],
+    mentions_of: &[Vec<(usize, Vec<usize>)>],
+) -> Vec<Vec<(u32, usize)>> {
+    let n_ent = mentions_of.len();
+    (0..n_ent)
+        .into_par_iter()
+        .map_init(
+            || (vec![0u32; n_ent], Vec::new()),
+            |(score, touched), e| {
+                for &(ai, _) in &mentions_of[e] {
+                    for &(other, _) in &article_entities[ai] {
+                        let o = other as usize;
+                        if o != e {
+                            if score[o] == 0 {
+                                touched.push(o);
+                            }
+                            score[o] += 1;
+                        }
+                    }
+                }
+                let mut best: Vec<(u32, usize)> = touched
+                    .iter()
+                    .map(|&o| (o as u32, score[o] as usize))
+                    .collect();
+                for &o in touched.iter() {
+                    score[o] = 0;
+                }
+                touched.clear();
+                best.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+                best.truncate(10);
+                best
+            },
+        )
+        .collect()
+}

@@ -1,0 +1,486 @@
+//! Renders every page of the site through the theme, in parallel, into
+//! output files in memory. The context each template gets is documented in
+//! `docs/templates.md`.
+
+use super::{capitalise, feeds, json, OutputFile, Site};
+use crate::build::Annotated;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::render::highlight::Highlighter;
+use crate::render::markdown::{self, Html};
+use crate::render::theme::{Theme, STATIC};
+use crate::site::urls::file_of;
+use rayon::prelude::*;
+use serde_json::{json, Value};
+use std::path::Path;
+
+/// Articles on one page of the home list.
+pub const HOME_PAGE_SIZE: usize = 10;
+/// Articles on one page of an entity.
+pub const ENTITY_PAGE_SIZE: usize = 50;
+/// Snippets shown per article on an entity page.
+pub const SNIPPETS_SHOWN: usize = 3;
+
+pub struct Ctx<'a> {
+    pub a: &'a Annotated,
+    pub site: &'a Site,
+    pub theme: &'a Theme,
+    pub base: Value,
+    pub summaries: Vec<Value>,
+    pub html: Vec<Html>,
+}
+
+impl Ctx<'_> {
+    fn render(&self, template: &str, url: &str, extra: Value) -> Result<OutputFile, Diagnostic> {
+        let mut v = self.base.clone();
+        if let (Some(m), Value::Object(e)) = (v.as_object_mut(), extra) {
+            m.insert("page_url".into(), Value::String(url.to_string()));
+            m.extend(e);
+        }
+        let ctx = tera::Context::from_value(v).unwrap_or_default();
+        let html = self.theme.render(template, &ctx)?;
+        Ok(OutputFile {
+            path: file_of(&self.site.urls.base_path, url),
+            bytes: html.into_bytes(),
+        })
+    }
+
+    fn entity_item(&self, e: u32, count: usize) -> Value {
+        let ent = &self.a.content.entities[e as usize];
+        json!({
+            "id": ent.id, "name": ent.meta.name, "url": self.site.entity_refs[e as usize].href,
+            "summary": ent.meta.summary, "count": count, "kind": ent.kind,
+        })
+    }
+}
+
+/// Only links a reader can safely follow.
+pub fn safe_link(url: &str) -> bool {
+    let u = url.trim().to_ascii_lowercase();
+    u.starts_with("https://") || u.starts_with("http://") || u.starts_with("mailto:")
+}
+
+fn paginator(current: usize, total: usize, url: impl Fn(usize) -> String) -> Value {
+    json!({
+        "current": current, "total": total,
+        "prev_url": if current > 1 { url(current - 1) } else { String::new() },
+        "next_url": if current < total { url(current + 1) } else { String::new() },
+    })
+}
+
+pub fn render_all(
+    root: &Path,
+    a: &Annotated,
+    site: &Site,
+    theme: &Theme,
+    hl: &Highlighter,
+) -> Result<Vec<OutputFile>, Diagnostics> {
+    let urls = &site.urls;
+    let cfg = &a.config;
+    let html: Vec<Html> = a
+        .articles
+        .par_iter()
+        .map(|d| markdown::render(&d.doc, &site.entity_refs, hl))
+        .collect();
+    let summaries: Vec<Value> = a
+        .content
+        .articles
+        .iter()
+        .enumerate()
+        .map(|(i, art)| {
+            let tags: Vec<Value> = site.article_tags[i]
+                .iter()
+                .map(|&t| json!({"name": site.tags[t].name, "url": urls.tag(&site.tags[t].slug)}))
+                .collect();
+            json!({
+                "title": art.meta.title, "slug": art.slug, "url": urls.article(&art.slug),
+                "date": art.meta.date.iso(), "date_display": art.meta.date.display(),
+                "summary": site.summaries[i], "authors": art.meta.authors, "tags": tags,
+            })
+        })
+        .collect();
+    let nav: Vec<Value> = a
+        .content
+        .pages
+        .iter()
+        .map(|p| json!({"title": p.meta.title, "url": urls.page(&p.slug)}))
+        .collect();
+    let base = json!({
+        "site": {
+            "title": cfg.title, "description": cfg.description, "language": cfg.language,
+            "base_url": cfg.base_url, "base_path": cfg.base_path,
+        },
+        "nav_pages": nav,
+        "feed_url": urls.file("atom.xml"),
+    });
+    let cx = Ctx {
+        a,
+        site,
+        theme,
+        base,
+        summaries,
+        html,
+    };
+
+    type Job<'j> = Box<dyn Fn() -> Result<Vec<OutputFile>, Diagnostic> + Send + Sync + 'j>;
+    let mut jobs: Vec<Job> = Vec::new();
+    let cx = &cx;
+    let n = a.content.articles.len();
+    jobs.push(Box::new(move || home_pages(cx)));
+    jobs.push(Box::new(move || Ok(vec![entities_index(cx)?])));
+    jobs.push(Box::new(move || tag_pages(cx)));
+    jobs.push(Box::new(move || Ok(vec![archive(cx)?])));
+    jobs.push(Box::new(move || free_pages(cx, hl)));
+    jobs.push(Box::new(move || {
+        Ok(vec![cx.render(
+            "404.html",
+            &cx.site.urls.file("404.html"),
+            json!({}),
+        )?])
+    }));
+    jobs.push(Box::new(move || Ok(feeds::atom(cx))));
+    jobs.push(Box::new(move || Ok(vec![json::entities_json(cx)])));
+    let mut out: Vec<OutputFile> = Vec::new();
+    let mut diags = Diagnostics::new();
+    let results: Vec<Result<Vec<OutputFile>, Diagnostic>> = jobs.par_iter().map(|j| j()).collect();
+    let article_pages: Vec<Result<OutputFile, Diagnostic>> = (0..n)
+        .into_par_iter()
+        .map(|i| article_page(cx, i))
+        .collect();
+    let entity_pages: Vec<Result<Vec<OutputFile>, Diagnostic>> = (0..a.content.entities.len())
+        .into_par_iter()
+        .map(|e| entity_pages(cx, e, hl))
+        .collect();
+    let mut seen_errors = std::collections::HashSet::new();
+    let mut take = |r: Result<Vec<OutputFile>, Diagnostic>, out: &mut Vec<OutputFile>| match r {
+        Ok(files) => out.extend(files),
+        Err(d) => {
+            // One broken template fails every page: report it once.
+            if seen_errors.insert(d.message.clone()) {
+                diags.push(d);
+            }
+        }
+    };
+    for r in results {
+        take(r, &mut out);
+    }
+    for r in article_pages {
+        take(r.map(|f| vec![f]), &mut out);
+    }
+    for r in entity_pages {
+        take(r, &mut out);
+    }
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    out.push(feeds::sitemap(cx, &out));
+    out.push(OutputFile {
+        path: ".nojekyll".into(),
+        bytes: Vec::new(),
+    });
+    for (name, bytes) in STATIC {
+        out.push(OutputFile {
+            path: name.to_string(),
+            bytes: bytes.to_vec(),
+        });
+    }
+    static_files(root, &mut out, &mut diags);
+    if diags.has_errors() {
+        return Err(diags);
+    }
+    Ok(out)
+}
+
+/// The site's `static/` folder, replacing built-in files of the same name.
+fn static_files(root: &Path, out: &mut Vec<OutputFile>, diags: &mut Diagnostics) {
+    let dir = root.join("static");
+    if !dir.is_dir() {
+        return;
+    }
+    for entry in walkdir::WalkDir::new(&dir).sort_by_file_name() {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                diags.push(Diagnostic::file(
+                    crate::diagnostics::Severity::Error,
+                    Path::new("static"),
+                    format!("cannot read: {e}"),
+                ));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(&dir)
+            .unwrap_or(entry.path())
+            .to_string_lossy()
+            .replace('\\', "/");
+        match std::fs::read(entry.path()) {
+            Ok(bytes) => {
+                out.retain(|f| f.path != rel);
+                out.push(OutputFile { path: rel, bytes });
+            }
+            Err(e) => diags.push(Diagnostic::file(
+                crate::diagnostics::Severity::Error,
+                entry.path().strip_prefix(root).unwrap_or(entry.path()),
+                format!("cannot read: {e}"),
+            )),
+        }
+    }
+}
+
+fn home_pages(cx: &Ctx) -> Result<Vec<OutputFile>, Diagnostic> {
+    let urls = &cx.site.urls;
+    let n = cx.summaries.len();
+    let total = n.div_ceil(HOME_PAGE_SIZE).max(1);
+    (1..=total)
+        .map(|p| {
+            let articles: Vec<&Value> = cx
+                .summaries
+                .iter()
+                .skip((p - 1) * HOME_PAGE_SIZE)
+                .take(HOME_PAGE_SIZE)
+                .collect();
+            cx.render(
+                "index.html",
+                &urls.home(p),
+                json!({"articles": articles, "paginator": paginator(p, total, |k| urls.home(k))}),
+            )
+        })
+        .collect()
+}
+
+fn article_page(cx: &Ctx, i: usize) -> Result<OutputFile, Diagnostic> {
+    let a = cx.a;
+    let site = cx.site;
+    let art = &a.content.articles[i];
+    let mut groups = Vec::new();
+    for kind in &a.config.kinds {
+        let ents: Vec<Value> = site.article_entities[i]
+            .iter()
+            .filter(|(e, _)| a.content.entities[*e as usize].kind == kind.key)
+            .map(|&(e, c)| cx.entity_item(e, c))
+            .collect();
+        if !ents.is_empty() {
+            groups.push(json!({"kind": kind.key, "label": kind.label, "entities": ents}));
+        }
+    }
+    let related: Vec<Value> = site.related[i]
+        .iter()
+        .map(|&(r, shared)| {
+            let mut v = cx.summaries[r].clone();
+            v["shared"] = json!(shared);
+            v
+        })
+        .collect();
+    let mut article = cx.summaries[i].clone();
+    let source = art.meta.source.clone().unwrap_or_default();
+    article["content"] = json!(cx.html[i].body);
+    article["notes"] = json!(cx.html[i].notes);
+    article["source"] = json!(source);
+    article["entity_groups"] = json!(groups);
+    // Articles are newest first: the previous (older) one follows.
+    article["prev"] = cx.summaries.get(i + 1).cloned().unwrap_or(Value::Null);
+    article["next"] = if i > 0 {
+        cx.summaries[i - 1].clone()
+    } else {
+        Value::Null
+    };
+    article["related"] = json!(related);
+    cx.render(
+        "article.html",
+        &site.urls.article(&art.slug),
+        json!({ "article": article }),
+    )
+}
+
+fn entities_index(cx: &Ctx) -> Result<OutputFile, Diagnostic> {
+    let a = cx.a;
+    let mut groups = Vec::new();
+    for kind in &a.config.kinds {
+        let ents: Vec<Value> = a
+            .content
+            .entities
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.kind == kind.key)
+            .map(|(i, _)| cx.entity_item(i as u32, cx.site.mention_count[i]))
+            .collect();
+        if !ents.is_empty() {
+            let mut ents = ents;
+            ents.sort_by(|x, y| {
+                let key = |v: &Value| v["name"].as_str().unwrap_or("").to_lowercase();
+                key(x).cmp(&key(y))
+            });
+            groups.push(json!({"kind": kind.key, "label": kind.label, "entities": ents}));
+        }
+    }
+    cx.render(
+        "entities.html",
+        &cx.site.urls.entities(),
+        json!({ "groups": groups }),
+    )
+}
+
+/// The snippet of a mention as HTML, the mention itself in `<mark>`.
+pub fn snippet_html(s: &(String, String, String)) -> String {
+    format!(
+        "{}<mark>{}</mark>{}",
+        crate::escape::html(&s.0),
+        crate::escape::html(&s.1),
+        crate::escape::html(&s.2)
+    )
+}
+
+fn entity_pages(cx: &Ctx, e: usize, hl: &Highlighter) -> Result<Vec<OutputFile>, Diagnostic> {
+    let a = cx.a;
+    let site = cx.site;
+    let urls = &site.urls;
+    let ent = &a.content.entities[e];
+    let kind_label = a
+        .config
+        .kind(&ent.kind)
+        .map(|k| k.label.clone())
+        .unwrap_or_else(|| capitalise(&ent.kind));
+    let description = markdown::render(&a.entity_docs[e], &site.entity_refs, hl);
+    let wikidata = ent.meta.wikidata.clone().unwrap_or_default();
+    let wikidata_ok = !wikidata.is_empty()
+        && wikidata.starts_with('Q')
+        && wikidata[1..].bytes().all(|b| b.is_ascii_digit());
+    let links: Vec<&String> = ent.meta.links.iter().filter(|l| safe_link(l)).collect();
+    let entity = json!({
+        "id": ent.id, "name": ent.meta.name, "kind": ent.kind, "kind_label": kind_label,
+        "summary": ent.meta.summary, "description": format!("{}{}", description.body, description.notes),
+        "aliases": ent.meta.aliases.iter().map(|s| s.get_ref().clone()).collect::<Vec<_>>(),
+        "links": links, "wikidata": wikidata,
+        "wikidata_url": if wikidata_ok { format!("https://www.wikidata.org/wiki/{wikidata}") } else { String::new() },
+        "url": urls.entity(&ent.id, 1),
+    });
+    let co: Vec<Value> = site.co_mentioned[e]
+        .iter()
+        .map(|&(o, c)| {
+            let oe = &a.content.entities[o as usize];
+            json!({"id": oe.id, "name": oe.meta.name, "url": site.entity_refs[o as usize].href, "count": c, "kind": oe.kind})
+        })
+        .collect();
+    let list = &site.mentions_of[e];
+    let total_pages = list.len().div_ceil(ENTITY_PAGE_SIZE).max(1);
+    let mut out = Vec::with_capacity(total_pages);
+    for p in 1..=total_pages {
+        let mentions: Vec<Value> = list
+            .iter()
+            .skip((p - 1) * ENTITY_PAGE_SIZE)
+            .take(ENTITY_PAGE_SIZE)
+            .map(|(ai, ms)| {
+                let art = &a.content.articles[*ai];
+                let doc = &a.articles[*ai].doc;
+                let article_url = urls.article(&art.slug);
+                let snippets: Vec<Value> = ms
+                    .iter()
+                    .take(SNIPPETS_SHOWN)
+                    .map(|&mi| {
+                        let m = &doc.mentions[mi];
+                        json!({"html": snippet_html(&m.snippet), "url": format!("{article_url}#m-{}-{}", ent.id, m.n)})
+                    })
+                    .collect();
+                json!({
+                    "title": art.meta.title, "url": article_url, "date": art.meta.date.iso(),
+                    "date_display": art.meta.date.display(), "count": ms.len(), "snippets": snippets,
+                })
+            })
+            .collect();
+        out.push(cx.render(
+            "entity.html",
+            &urls.entity(&ent.id, p),
+            json!({
+                "entity": entity, "mentions": mentions, "total_articles": list.len(),
+                "total_mentions": site.mention_count[e], "co_mentioned": co,
+                "paginator": paginator(p, total_pages, |k| urls.entity(&ent.id, k)),
+            }),
+        )?);
+    }
+    Ok(out)
+}
+
+fn tag_pages(cx: &Ctx) -> Result<Vec<OutputFile>, Diagnostic> {
+    let urls = &cx.site.urls;
+    let mut tags: Vec<&super::Tag> = cx.site.tags.iter().collect();
+    tags.sort_by(|x, y| x.name.to_lowercase().cmp(&y.name.to_lowercase()));
+    let list: Vec<Value> = tags
+        .iter()
+        .map(|t| json!({"name": t.name, "url": urls.tag(&t.slug), "count": t.articles.len()}))
+        .collect();
+    let mut out = vec![cx.render("tags.html", &urls.tags(), json!({ "tags": list }))?];
+    for t in tags {
+        let articles: Vec<&Value> = t.articles.iter().map(|&i| &cx.summaries[i]).collect();
+        out.push(cx.render(
+            "tag.html",
+            &urls.tag(&t.slug),
+            json!({"tag": {"name": t.name, "url": urls.tag(&t.slug)}, "articles": articles}),
+        )?);
+    }
+    Ok(out)
+}
+
+fn archive(cx: &Ctx) -> Result<OutputFile, Diagnostic> {
+    let mut years: Vec<Value> = Vec::new();
+    let mut cur: Option<(u16, Vec<(u8, Vec<Value>)>)> = None;
+    let flush = |cur: Option<(u16, Vec<(u8, Vec<Value>)>)>, years: &mut Vec<Value>| {
+        if let Some((y, months)) = cur {
+            let months: Vec<Value> = months
+                .into_iter()
+                .map(|(m, arts)| {
+                    let name = crate::content::Date {
+                        year: y,
+                        month: m,
+                        day: 1,
+                        seconds: None,
+                    }
+                    .month_name();
+                    json!({"month": m, "name": name, "articles": arts})
+                })
+                .collect();
+            years.push(json!({"year": y, "months": months}));
+        }
+    };
+    for (i, art) in cx.a.content.articles.iter().enumerate() {
+        let (y, m) = (art.meta.date.year, art.meta.date.month);
+        if cur.as_ref().is_none_or(|c| c.0 != y) {
+            flush(cur.take(), &mut years);
+            cur = Some((y, Vec::new()));
+        }
+        if let Some((_, months)) = &mut cur {
+            if months.last().is_none_or(|l| l.0 != m) {
+                months.push((m, Vec::new()));
+            }
+            if let Some(last) = months.last_mut() {
+                last.1.push(cx.summaries[i].clone());
+            }
+        }
+    }
+    flush(cur, &mut years);
+    cx.render(
+        "archive.html",
+        &cx.site.urls.archive(),
+        json!({ "years": years }),
+    )
+}
+
+fn free_pages(cx: &Ctx, hl: &Highlighter) -> Result<Vec<OutputFile>, Diagnostic> {
+    cx.a.content
+        .pages
+        .iter()
+        .zip(&cx.a.page_docs)
+        .map(|(p, doc)| {
+            let html = markdown::render(doc, &cx.site.entity_refs, hl);
+            let url = cx.site.urls.page(&p.slug);
+            cx.render(
+                "page.html",
+                &url,
+                json!({"page": {"title": p.meta.title, "content": format!("{}{}", html.body, html.notes), "url": url}}),
+            )
+        })
+        .collect()
+}
