@@ -21,6 +21,8 @@ pub struct BuildOptions {
     pub drafts: bool,
     /// Print how long each stage took.
     pub timings: bool,
+    /// Also run the lints of `dossier check` (warnings only).
+    pub lint: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -221,6 +223,9 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, Diagnostics> {
         }
     };
     timer.lap("render");
+    if opts.lint {
+        diags.extend(site::lint::lint(&annotated, &model, &files));
+    }
     let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
     Ok(Built {
         files,

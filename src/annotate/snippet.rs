@@ -15,7 +15,7 @@ pub fn around(text: &str, s: usize, e: usize, width: usize) -> (String, String, 
     if b_start > 0 && !before[..b_start].ends_with(' ') {
         // Move forward to the start of a word.
         match before[b_start..].find(' ') {
-            Some(sp) if b_start + sp + 1 <= before.len() => b_start += sp + 1,
+            Some(sp) if b_start + sp < before.len() => b_start += sp + 1,
             _ => {}
         }
     }

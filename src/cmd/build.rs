@@ -26,6 +26,7 @@ pub fn run(
         base_url,
         drafts,
         timings,
+        lint: false,
     };
     let built = match build_site(&opts) {
         Ok(b) => b,

@@ -6,13 +6,14 @@ pub fn run(root: &std::path::Path, drafts: bool) -> u8 {
     let opts = BuildOptions {
         root: root.to_path_buf(),
         drafts,
+        lint: true,
         ..Default::default()
     };
     match build_site(&opts) {
         Ok(built) => {
             super::print_diagnostics(&built.warnings);
-            println!(
-                "No errors: {} articles, {} entities, {} warnings",
+            eprintln!(
+                "No errors: {} articles, {} entities checked, {} warning(s)",
                 built.stats.articles,
                 built.stats.entities,
                 built.warnings.warning_count()

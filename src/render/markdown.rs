@@ -292,11 +292,7 @@ fn text_item(
             open.push((s.0, s.2, close, is_a));
         }
         let piece = &text[a..b];
-        events.push(if code {
-            Event::Text(piece.to_string().into())
-        } else {
-            Event::Text(piece.to_string().into())
-        });
+        events.push(Event::Text(piece.to_string().into()));
         while let Some(top) = open.last() {
             if top.1 != b {
                 break;

@@ -5,6 +5,7 @@
 
 pub mod feeds;
 pub mod json;
+pub mod lint;
 pub mod pages;
 pub mod urls;
 

@@ -407,7 +407,7 @@ fn entity_pages(cx: &Ctx, e: usize, hl: &Highlighter) -> Result<Vec<OutputFile>,
 fn tag_pages(cx: &Ctx) -> Result<Vec<OutputFile>, Diagnostic> {
     let urls = &cx.site.urls;
     let mut tags: Vec<&super::Tag> = cx.site.tags.iter().collect();
-    tags.sort_by(|x, y| x.name.to_lowercase().cmp(&y.name.to_lowercase()));
+    tags.sort_by_key(|t| t.name.to_lowercase());
     let list: Vec<Value> = tags
         .iter()
         .map(|t| json!({"name": t.name, "url": urls.tag(&t.slug), "count": t.articles.len()}))
@@ -424,10 +424,13 @@ fn tag_pages(cx: &Ctx) -> Result<Vec<OutputFile>, Diagnostic> {
     Ok(out)
 }
 
+/// A year and its months, each with its article summaries.
+type Year = (u16, Vec<(u8, Vec<Value>)>);
+
 fn archive(cx: &Ctx) -> Result<OutputFile, Diagnostic> {
     let mut years: Vec<Value> = Vec::new();
-    let mut cur: Option<(u16, Vec<(u8, Vec<Value>)>)> = None;
-    let flush = |cur: Option<(u16, Vec<(u8, Vec<Value>)>)>, years: &mut Vec<Value>| {
+    let mut cur: Option<Year> = None;
+    let flush = |cur: Option<Year>, years: &mut Vec<Value>| {
         if let Some((y, months)) = cur {
             let months: Vec<Value> = months
                 .into_iter()
