@@ -23,6 +23,8 @@ pub struct BuildOptions {
     pub timings: bool,
     /// Also run the lints of `dossier check` (warnings only).
     pub lint: bool,
+    /// Show a spinner on a terminal when the build takes a while.
+    pub progress: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default)]
@@ -62,10 +64,13 @@ struct Timer {
     on: bool,
     last: Instant,
     spans: Vec<(&'static str, Duration)>,
+    progress: crate::progress::Progress,
 }
 
 impl Timer {
-    fn lap(&mut self, name: &'static str) {
+    /// Ends stage `name`; `next` names the stage that starts.
+    fn lap(&mut self, name: &'static str, next: &str) {
+        self.progress.stage(next);
         let now = Instant::now();
         self.spans.push((name, now - self.last));
         if self.on {
@@ -195,10 +200,12 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, Diagnostics> {
         on: opts.timings,
         last: Instant::now(),
         spans: Vec::new(),
+        progress: crate::progress::Progress::new(opts.progress),
     };
+    timer.progress.stage("loading and annotating");
     let mut diags = Diagnostics::new();
     let annotated = annotate_site(opts, &mut diags);
-    timer.lap("annotate");
+    timer.lap("annotate", "loading templates");
     let theme = Theme::load(&opts.root, &mut diags);
     let (Some(annotated), Some(theme)) = (annotated, theme) else {
         return Err(diags);
@@ -207,14 +214,14 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, Diagnostics> {
         return Err(diags);
     }
     let hl = Highlighter::new();
-    timer.lap("theme");
+    timer.lap("theme", "assembling");
     let stats = Stats {
         articles: annotated.content.articles.len(),
         entities: annotated.content.entities.len(),
         pages: 0,
     };
     let model = site::Site::assemble(&annotated);
-    timer.lap("assemble");
+    timer.lap("assemble", "rendering pages");
     let files = match site::render_all(&opts.root, &annotated, &model, &theme, &hl) {
         Ok(f) => f,
         Err(d) => {
@@ -222,7 +229,8 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, Diagnostics> {
             return Err(diags);
         }
     };
-    timer.lap("render");
+    timer.lap("render", "");
+    timer.progress.finish();
     if opts.lint {
         diags.extend(site::lint::lint(&annotated, &model, &files));
     }

@@ -19,5 +19,6 @@ pub mod content;
 pub mod diagnostics;
 pub mod escape;
 pub mod output;
+pub mod progress;
 pub mod render;
 pub mod site;

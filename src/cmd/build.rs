@@ -27,6 +27,7 @@ pub fn run(
         drafts,
         timings,
         lint: false,
+        progress: true,
     };
     let built = match build_site(&opts) {
         Ok(b) => b,

@@ -8,21 +8,21 @@ use syntect::util::LinesWithEndings;
 
 const STYLE: ClassStyle = ClassStyle::SpacedPrefixed { prefix: "hl-" };
 
+/// Loads syntect's grammars on first use only (most articles have no code),
+/// once per process (`serve` rebuilds many times).
+#[derive(Default)]
 pub struct Highlighter {
-    syntaxes: SyntaxSet,
+    _private: (),
 }
 
-impl Default for Highlighter {
-    fn default() -> Self {
-        Self::new()
-    }
+fn syntaxes() -> &'static SyntaxSet {
+    static SET: std::sync::OnceLock<SyntaxSet> = std::sync::OnceLock::new();
+    SET.get_or_init(SyntaxSet::load_defaults_newlines)
 }
 
 impl Highlighter {
     pub fn new() -> Self {
-        Highlighter {
-            syntaxes: SyntaxSet::load_defaults_newlines(),
-        }
+        Highlighter { _private: () }
     }
 
     /// `<pre class="code"><code class="language-LANG">…</code></pre>`, the
@@ -37,10 +37,10 @@ impl Highlighter {
         let syntax = if lang.is_empty() {
             None
         } else {
-            self.syntaxes.find_syntax_by_token(lang)
+            syntaxes().find_syntax_by_token(lang)
         };
         let highlighted = syntax.and_then(|syntax| {
-            let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, &self.syntaxes, STYLE);
+            let mut gen = ClassedHTMLGenerator::new_with_class_style(syntax, syntaxes(), STYLE);
             for line in LinesWithEndings::from(code) {
                 gen.parse_html_for_line_which_includes_newline(line).ok()?;
             }
