@@ -56,22 +56,68 @@ pub struct Block {
     pub items: Range<usize>,
     /// The text a reader sees, white space folded to single spaces.
     pub text: String,
-    /// For each byte of `text`: (item index, byte offset in that item's
-    /// text), non-decreasing; a space standing for a hard line break maps to
-    /// the break's own item.
-    pub map: Vec<(u32, u32)>,
+    /// Where the bytes of `text` come from, as runs that map one to one onto
+    /// an item's text (a new run starts where folding breaks that). Items are
+    /// non-decreasing; a space standing for a hard line break maps to the
+    /// break's own item.
+    pub segs: Vec<Seg>,
     pub heading: bool,
 }
 
+/// View bytes from `view` up to the next run's start are the bytes of item
+/// `item` from offset `raw` on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Seg {
+    pub view: u32,
+    pub item: u32,
+    pub raw: u32,
+}
+
 impl Block {
+    /// The item and the byte offset in its text of view byte `p`.
+    pub fn at(&self, p: usize) -> (usize, usize) {
+        let i = self
+            .segs
+            .partition_point(|s| s.view as usize <= p)
+            .saturating_sub(1);
+        let s = self.segs[i];
+        (s.item as usize, s.raw as usize + (p - s.view as usize))
+    }
+
+    /// The items that view bytes `s..e` come from.
+    pub fn items_of(&self, s: usize, e: usize) -> impl Iterator<Item = usize> + '_ {
+        let first = self
+            .segs
+            .partition_point(|x| x.view as usize <= s)
+            .saturating_sub(1);
+        self.segs[first..]
+            .iter()
+            .take_while(move |x| (x.view as usize) < e)
+            .map(|x| x.item as usize)
+    }
+
     /// Whether every byte of `text[s..e]` comes from searchable text.
     pub fn searchable(&self, items: &[Item], s: usize, e: usize) -> bool {
-        self.map[s..e]
-            .iter()
-            .all(|&(it, _)| match &items[it as usize] {
-                Item::Text { ctx, .. } => ctx.searchable,
-                _ => true,
-            })
+        self.items_of(s, e).all(|it| match &items[it] {
+            Item::Text { ctx, .. } => ctx.searchable,
+            _ => true,
+        })
+    }
+
+    /// Appends `bytes` of view text coming from item `item` at offset `raw`.
+    fn push(&mut self, bytes: &str, item: usize, raw: usize) {
+        let view = self.text.len();
+        let continues = self.segs.last().is_some_and(|l| {
+            l.item as usize == item && l.raw as usize + (view - l.view as usize) == raw
+        });
+        if !continues {
+            self.segs.push(Seg {
+                view: view as u32,
+                item: item as u32,
+                raw: raw as u32,
+            });
+        }
+        self.text.push_str(bytes);
     }
 }
 
@@ -395,24 +441,36 @@ pub fn build_views(flow: &mut Flow) {
             Item::Ev(Event::Start(Tag::Image { .. })) => image_depth += 1,
             Item::Ev(Event::End(TagEnd::Image)) => image_depth -= 1,
             Item::Text { text, .. } if image_depth == 0 => {
+                // Runs of plain characters are copied whole.
+                let mut run_start = 0;
+                let mut buf = [0u8; 4];
                 for (off, c) in text.char_indices() {
-                    if c.is_whitespace() {
-                        if !cur.text.is_empty() && !cur.text.ends_with(' ') {
-                            cur.text.push(' ');
-                            cur.map.push((i as u32, off as u32));
-                        }
-                    } else {
-                        let before = cur.text.len();
-                        cur.text.push(c);
-                        for k in 0..(cur.text.len() - before) {
-                            cur.map.push((i as u32, (off + k) as u32));
-                        }
+                    if !c.is_whitespace() {
+                        continue;
                     }
+                    // Does the view, with the pending run, end in a space (or is it empty)?
+                    let ends_blank = if run_start < off {
+                        text[..off].ends_with(' ')
+                    } else {
+                        cur.text.is_empty() || cur.text.ends_with(' ')
+                    };
+                    if c == ' ' && !ends_blank {
+                        continue; // a single space stays in the run
+                    }
+                    if run_start < off {
+                        cur.push(&text[run_start..off], i, run_start);
+                    }
+                    if !ends_blank {
+                        cur.push(' '.encode_utf8(&mut buf), i, off);
+                    }
+                    run_start = off + c.len_utf8();
+                }
+                if run_start < text.len() {
+                    cur.push(&text[run_start..], i, run_start);
                 }
             }
             Item::Ev(Event::HardBreak) if !cur.text.is_empty() && !cur.text.ends_with(' ') => {
-                cur.text.push(' ');
-                cur.map.push((i as u32, 0));
+                cur.push(" ", i, 0);
             }
             _ => {}
         }
@@ -426,7 +484,10 @@ pub fn build_views(flow: &mut Flow) {
     for b in &mut blocks {
         while b.text.ends_with(' ') {
             b.text.pop();
-            b.map.pop();
+        }
+        let len = b.text.len() as u32;
+        while b.segs.len() > 1 && b.segs.last().is_some_and(|s| s.view >= len) {
+            b.segs.pop();
         }
     }
     flow.blocks = blocks;
@@ -435,7 +496,10 @@ pub fn build_views(flow: &mut Flow) {
 /// The view position where item `it` stands (the first view byte at or
 /// after it).
 pub fn view_pos(block: &Block, it: usize) -> usize {
-    block.map.partition_point(|&(i, _)| (i as usize) < it)
+    let i = block.segs.partition_point(|s| (s.item as usize) < it);
+    block.segs.get(i).map_or(block.text.len(), |s| {
+        (s.view as usize).min(block.text.len())
+    })
 }
 
 /// The view bytes that come from item `it`.
@@ -479,6 +543,22 @@ mod tests {
             texts(&p.body),
             vec!["One two three four.", "item one", "item two"]
         );
+    }
+
+    #[test]
+    fn view_positions_map_back_through_folded_space() {
+        let p = parse("a\u{a0}b   c*d*\n  e\n", 0);
+        let b = &p.body.blocks[0];
+        assert_eq!(b.text, "a b cd e");
+        let it = |i: usize| match &p.body.items[i] {
+            Item::Text { text, .. } => text.clone(),
+            _ => String::new(),
+        };
+        // Every non-space view byte maps to the same byte in its item.
+        for (pos, ch) in b.text.char_indices().filter(|(_, c)| *c != ' ') {
+            let (item, raw) = b.at(pos);
+            assert_eq!(it(item)[raw..].chars().next(), Some(ch), "at {pos}");
+        }
     }
 
     #[test]

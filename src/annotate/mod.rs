@@ -481,7 +481,7 @@ fn name_pass(
                 if block.heading {
                     for (s, e, _) in index.find_names(&block.text, |_, _| true) {
                         // Only names written as plain heading text.
-                        if block.map[s..e].iter().all(|&(it, _)| matches!(&items[it as usize], Item::Text { ctx, .. } if !ctx.in_anchor && !ctx.code)) {
+                        if block.items_of(s, e).all(|it| matches!(&items[it], Item::Text { ctx, .. } if !ctx.in_anchor && !ctx.code)) {
                             let name = &block.text[s..e];
                             diags.push(file.warning(
                                 heading_offset(file, body_offset, name),

@@ -203,21 +203,21 @@ fn text_item(
     let range = doc::item_view_range(block, it);
     // View position → byte offset in this item's text.
     let raw_start = |p: usize| -> usize {
-        if p <= range.start {
+        if p < range.start {
             0
         } else if p >= range.end {
             text.len()
         } else {
-            block.map[p].1 as usize
+            block.at(p).1
         }
     };
     let raw_end = |p: usize| -> usize {
         if p <= range.start {
             0
-        } else if p >= range.end {
+        } else if p > range.end {
             text.len()
         } else {
-            after_char(text, block.map[p - 1].1 as usize)
+            after_char(text, block.at(p - 1).1)
         }
     };
     // Spans touching this item: (span index, raw start, raw end).
