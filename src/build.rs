@@ -1,17 +1,23 @@
-//! The whole pipeline as one function: site root in, every output file (in
-//! memory) out, or every diagnostic. Nothing is written here: `build` writes
-//! the result with [`crate::output`], `check` only reports, `serve` keeps it
-//! in memory.
+//! The whole pipeline as one function: site root in, every page of the site
+//! out into a [`Sink`] — memory for `serve` and tests, the output folder for
+//! `build` (see [`crate::output`]), nowhere for `check`.
+//!
+//! Articles are annotated and their Markdown rendered in one parallel pass;
+//! the heavy document model is dropped right after, and only what the pages
+//! list (mentions, snippets, the body's HTML) is kept.
 
-use crate::annotate::{self, index::EntityIndex, AnnotatedDoc, Settings};
+use crate::annotate::{self, doc::Item, index::EntityIndex, AnnotatedDoc, Settings};
 use crate::config::Config;
-use crate::content::{self, Content};
+use crate::content::{self, Content, Source};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::render::markdown::{self, EntityRef, Html};
 use crate::render::{highlight::Highlighter, theme::Theme};
-use crate::site::{self, OutputFile};
+use crate::site::{self, urls::Urls, OutputFile, Sink};
+use pulldown_cmark::{Event, Tag};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Default)]
@@ -34,7 +40,15 @@ pub struct Stats {
     pub pages: usize,
 }
 
-/// A successful build: the files of the site, and the warnings.
+/// A successful build: its warnings and figures.
+pub struct Report {
+    pub warnings: Diagnostics,
+    pub stats: Stats,
+    pub config: Config,
+    pub timings: Vec<(&'static str, Duration)>,
+}
+
+/// A successful build kept in memory.
 pub struct Built {
     pub files: Vec<OutputFile>,
     pub warnings: Diagnostics,
@@ -43,21 +57,44 @@ pub struct Built {
     pub timings: Vec<(&'static str, Duration)>,
 }
 
-/// One article after annotation.
+/// A mention as the pages need it.
+#[derive(Debug, Clone)]
+pub struct MentionRec {
+    pub entity: u32,
+    /// n of the anchor `m-<id>-<n>`.
+    pub n: u32,
+    /// Text before, the mention, text after.
+    pub snippet: (String, String, String),
+}
+
+/// A document after annotation and rendering.
+pub struct Rendered {
+    pub html: Html,
+    /// Numbered mentions, in reading order.
+    pub mentions: Vec<MentionRec>,
+    /// The first paragraph as text (the default summary).
+    pub first_paragraph: String,
+    /// Link and image destinations written in the Markdown, each as a
+    /// warning ready to be issued should it point at nothing (for `check`).
+    pub links: Vec<(String, Diagnostic)>,
+}
+
 pub struct ArticleDoc {
-    pub doc: AnnotatedDoc,
+    pub r: Rendered,
     /// Entities named in `entities = [...]` (subjects not in the text).
     pub subjects: Vec<u32>,
 }
 
-/// Everything the site stage needs, after loading and annotating.
+/// Everything the site stage needs, after loading, annotating, rendering.
 pub struct Annotated {
     pub config: Config,
     pub content: Content,
     pub index: EntityIndex,
+    pub urls: Urls,
+    pub entity_refs: Vec<EntityRef>,
     pub articles: Vec<ArticleDoc>,
-    pub entity_docs: Vec<AnnotatedDoc>,
-    pub page_docs: Vec<AnnotatedDoc>,
+    pub entity_docs: Vec<Rendered>,
+    pub page_docs: Vec<Rendered>,
 }
 
 struct Timer {
@@ -84,8 +121,53 @@ impl Timer {
     }
 }
 
-/// Loads and annotates the site at `opts.root` (stages 1 and 2).
-pub fn annotate_site(opts: &BuildOptions, diags: &mut Diagnostics) -> Option<Annotated> {
+/// Annotated and rendered: keeps only what the pages need.
+fn finish(doc: AnnotatedDoc, file: &Source, refs: &[EntityRef], hl: &Highlighter) -> Rendered {
+    let html = markdown::render(&doc, refs, hl);
+    let mut links = Vec::new();
+    for af in &doc.flows {
+        for item in &af.flow.items {
+            if let Item::Ev(Event::Start(
+                Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. },
+            )) = item
+            {
+                let at = file.text.find(dest_url.as_ref()).unwrap_or(0);
+                let message = format!("link to `{dest_url}` points at no page of the site");
+                links.push((dest_url.to_string(), file.warning(at, message)));
+            }
+        }
+    }
+    let first_paragraph = doc
+        .flows
+        .first()
+        .and_then(|f| f.flow.blocks.iter().find(|b| !b.heading))
+        .map(|b| b.text.clone())
+        .unwrap_or_default();
+    let mut mentions: Vec<MentionRec> = doc
+        .mentions
+        .into_iter()
+        .filter(|m| m.n > 0)
+        .map(|m| MentionRec {
+            entity: m.entity,
+            n: m.n,
+            snippet: m.snippet,
+        })
+        .collect();
+    mentions.sort_by_key(|m| (m.entity, m.n));
+    Rendered {
+        html,
+        mentions,
+        first_paragraph,
+        links,
+    }
+}
+
+/// Loads, annotates and renders the Markdown of the site at `opts.root`.
+pub fn annotate_site(
+    opts: &BuildOptions,
+    hl: &Highlighter,
+    diags: &mut Diagnostics,
+) -> Option<Annotated> {
     let root = &opts.root;
     let mut config = match Config::load(root) {
         Ok(c) => c,
@@ -104,38 +186,19 @@ pub fn annotate_site(opts: &BuildOptions, diags: &mut Diagnostics) -> Option<Ann
             return None;
         }
     }
-    let content = content::load(root, &config, opts.drafts, diags);
+    let mut content = content::load(root, &config, opts.drafts, diags);
     let index = EntityIndex::build(&content.entities, diags);
+    let urls = Urls::new(&config.base_url, &config.base_path);
+    let entity_refs = site::entity_refs(&content.entities, &urls);
 
     let results: Vec<(ArticleDoc, Vec<Diagnostic>)> = content
         .articles
         .par_iter()
         .map(|a| {
             let mut d = Vec::new();
-            let resolve_list =
-                |list: &[toml::Spanned<String>], d: &mut Vec<Diagnostic>, what: &str| {
-                    let mut out = Vec::new();
-                    for item in list {
-                        match index.resolve(item.get_ref()) {
-                            Ok(e) => out.push(e),
-                            Err(why) => {
-                                let (msg, help) = index.unresolved_message(item.get_ref(), &why);
-                                let mut diag = a.file.error(
-                                    a.toml_offset + item.span().start,
-                                    format!("in `{what}`: {msg}"),
-                                );
-                                if let Some(h) = help {
-                                    diag = diag.with_note(h);
-                                }
-                                d.push(diag);
-                            }
-                        }
-                    }
-                    out
-                };
-            let subjects = resolve_list(&a.meta.entities, &mut d, "entities");
+            let subjects = resolve_list(&index, a, &a.meta.entities, "entities", &mut d);
             let no_autolink: HashSet<u32> =
-                resolve_list(&a.meta.no_autolink, &mut d, "no_autolink")
+                resolve_list(&index, a, &a.meta.no_autolink, "no_autolink", &mut d)
                     .into_iter()
                     .collect();
             let settings = Settings {
@@ -145,7 +208,13 @@ pub fn annotate_site(opts: &BuildOptions, diags: &mut Diagnostics) -> Option<Ann
                 annotations: &a.annotations,
             };
             let doc = annotate::annotate(&a.file, a.body_offset, &index, &settings, &mut d);
-            (ArticleDoc { doc, subjects }, d)
+            (
+                ArticleDoc {
+                    r: finish(doc, &a.file, &entity_refs, hl),
+                    subjects,
+                },
+                d,
+            )
         })
         .collect();
     let mut articles = Vec::with_capacity(results.len());
@@ -160,42 +229,72 @@ pub fn annotate_site(opts: &BuildOptions, diags: &mut Diagnostics) -> Option<Ann
         no_autolink: &none,
         annotations: &[],
     };
-    let (entity_docs, ed): (Vec<AnnotatedDoc>, Vec<Vec<Diagnostic>>) = content
+    let plain_doc = |file: &Source, body_offset: usize| {
+        let mut d = Vec::new();
+        let doc = annotate::annotate(file, body_offset, &index, &plain, &mut d);
+        (finish(doc, file, &entity_refs, hl), d)
+    };
+    let (entity_docs, ed): (Vec<Rendered>, Vec<Vec<Diagnostic>>) = content
         .entities
         .par_iter()
-        .map(|e| {
-            let mut d = Vec::new();
-            (
-                annotate::annotate(&e.file, e.body_offset, &index, &plain, &mut d),
-                d,
-            )
-        })
+        .map(|e| plain_doc(&e.file, e.body_offset))
         .unzip();
-    let (page_docs, pd): (Vec<AnnotatedDoc>, Vec<Vec<Diagnostic>>) = content
+    let (page_docs, pd): (Vec<Rendered>, Vec<Vec<Diagnostic>>) = content
         .pages
         .iter()
-        .map(|p| {
-            let mut d = Vec::new();
-            (
-                annotate::annotate(&p.file, p.body_offset, &index, &plain, &mut d),
-                d,
-            )
-        })
+        .map(|p| plain_doc(&p.file, p.body_offset))
         .unzip();
     diags.extend(ed.into_iter().flatten());
     diags.extend(pd.into_iter().flatten());
+    // The articles' text is no longer needed: free it (the largest part of
+    // the content) before the pages are rendered.
+    for a in &mut content.articles {
+        a.release_text();
+    }
     Some(Annotated {
         config,
         content,
         index,
+        urls,
+        entity_refs,
         articles,
         entity_docs,
         page_docs,
     })
 }
 
-/// Runs the whole pipeline in memory.
-pub fn build_site(opts: &BuildOptions) -> Result<Built, Diagnostics> {
+/// Resolves the entity ids listed in a front matter key.
+fn resolve_list(
+    index: &EntityIndex,
+    a: &content::Article,
+    list: &[toml::Spanned<String>],
+    what: &str,
+    d: &mut Vec<Diagnostic>,
+) -> Vec<u32> {
+    let mut out = Vec::new();
+    for item in list {
+        match index.resolve(item.get_ref()) {
+            Ok(e) => out.push(e),
+            Err(why) => {
+                let (msg, help) = index.unresolved_message(item.get_ref(), &why);
+                let mut diag = a.file.error(
+                    a.toml_offset + item.span().start,
+                    format!("in `{what}`: {msg}"),
+                );
+                if let Some(h) = help {
+                    diag = diag.with_note(h);
+                }
+                d.push(diag);
+            }
+        }
+    }
+    out
+}
+
+/// Runs the whole pipeline, handing every output file to `sink`. On error,
+/// the sink may have received some files: it is the sink's job to keep them
+/// from the user's output until the build has succeeded.
+pub fn build_into(opts: &BuildOptions, sink: &dyn Sink) -> Result<Report, Diagnostics> {
     let mut timer = Timer {
         on: opts.timings,
         last: Instant::now(),
@@ -204,7 +303,8 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, Diagnostics> {
     };
     timer.progress.stage("loading and annotating");
     let mut diags = Diagnostics::new();
-    let annotated = annotate_site(opts, &mut diags);
+    let hl = Highlighter::new();
+    let annotated = annotate_site(opts, &hl, &mut diags);
     timer.lap("annotate", "loading templates");
     let theme = Theme::load(&opts.root, &mut diags);
     let (Some(annotated), Some(theme)) = (annotated, theme) else {
@@ -213,17 +313,11 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, Diagnostics> {
     if diags.has_errors() {
         return Err(diags);
     }
-    let hl = Highlighter::new();
     timer.lap("theme", "assembling");
-    let stats = Stats {
-        articles: annotated.content.articles.len(),
-        entities: annotated.content.entities.len(),
-        pages: 0,
-    };
     let model = site::Site::assemble(&annotated);
     timer.lap("assemble", "rendering pages");
-    let files = match site::render_all(&opts.root, &annotated, &model, &theme, &hl) {
-        Ok(f) => f,
+    let paths = match site::render_all(&opts.root, &annotated, &model, &theme, sink) {
+        Ok(p) => p,
         Err(d) => {
             diags.extend(d);
             return Err(diags);
@@ -232,14 +326,47 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, Diagnostics> {
     timer.lap("render", "");
     timer.progress.finish();
     if opts.lint {
-        diags.extend(site::lint::lint(&annotated, &model, &files));
+        diags.extend(site::lint::lint(&annotated, &model, &paths));
     }
-    let pages = files.iter().filter(|f| f.path.ends_with(".html")).count();
-    Ok(Built {
-        files,
+    let stats = Stats {
+        articles: annotated.content.articles.len(),
+        entities: annotated.content.entities.len(),
+        pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
+    };
+    Ok(Report {
         warnings: diags,
-        stats: Stats { pages, ..stats },
+        stats,
         config: annotated.config,
         timings: timer.spans,
+    })
+}
+
+/// Keeps every file in memory.
+#[derive(Default)]
+pub struct MemorySink {
+    pub files: Mutex<Vec<OutputFile>>,
+}
+
+impl Sink for MemorySink {
+    fn put(&self, file: OutputFile) -> std::io::Result<()> {
+        if let Ok(mut f) = self.files.lock() {
+            f.push(file);
+        }
+        Ok(())
+    }
+}
+
+/// Runs the whole pipeline in memory.
+pub fn build_site(opts: &BuildOptions) -> Result<Built, Diagnostics> {
+    let sink = MemorySink::default();
+    let report = build_into(opts, &sink)?;
+    let mut files = sink.files.into_inner().unwrap_or_default();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(Built {
+        files,
+        warnings: report.warnings,
+        stats: report.stats,
+        config: report.config,
+        timings: report.timings,
     })
 }

@@ -11,6 +11,7 @@ use std::collections::{HashMap, HashSet};
 use std::hash::{Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::UNIX_EPOCH;
 
 pub const MANIFEST: &str = ".dossier-manifest";
@@ -82,105 +83,297 @@ fn safe_join(dir: &Path, rel: &str) -> Option<PathBuf> {
     Some(p)
 }
 
-/// Writes `files` into `dir`.
-pub fn write(dir: &Path, files: &[OutputFile]) -> io::Result<WriteStats> {
-    std::fs::create_dir_all(dir)?;
-    let old = read_manifest(dir).unwrap_or_default();
-    // Parent folders, created once each.
-    let mut parents: HashSet<PathBuf> = HashSet::new();
-    for f in files {
-        if let Some(p) = safe_join(dir, &f.path).as_deref().and_then(Path::parent) {
-            if p != dir && !parents.contains(p) {
-                parents.insert(p.to_path_buf());
+/// Where a file put into the sink went.
+enum Fate {
+    Unchanged,
+    /// Written where it belongs (staging folder, or in place).
+    Written,
+    /// Kept in memory, written in place at commit.
+    Pending(Vec<u8>),
+    /// Written beside its place under a temporary name, renamed at commit.
+    Spilled(PathBuf),
+}
+
+#[derive(Default)]
+struct State {
+    files: Vec<(String, Entry, Fate)>,
+    pending_bytes: usize,
+}
+
+/// Changed files kept in memory before they spill to temporary files.
+pub const MEMORY_BUDGET: usize = 64 << 20;
+
+/// Writes a build into the output folder so that a failed build leaves it
+/// exactly as it was. Into a folder that does not exist yet, files go to a
+/// staging folder beside it that is renamed into place at the end. Into an
+/// earlier build, unchanged files are recognised and left alone; changed
+/// files wait in memory (up to [`MEMORY_BUDGET`]) or in temporary files
+/// beside their place, and are moved in only by [`DiskSink::commit`].
+pub struct DiskSink {
+    dir: PathBuf,
+    staging: Option<PathBuf>,
+    old: HashMap<String, Entry>,
+    state: Mutex<State>,
+    made: Mutex<HashSet<PathBuf>>,
+}
+
+impl DiskSink {
+    pub fn open(dir: &Path) -> io::Result<DiskSink> {
+        let staging = if dir.exists() {
+            None
+        } else {
+            let name = dir
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_else(|| "public".into());
+            let parent = dir
+                .parent()
+                .filter(|p| !p.as_os_str().is_empty())
+                .unwrap_or(Path::new("."));
+            std::fs::create_dir_all(parent)?;
+            let s = parent.join(format!(".{name}.dossier-staging"));
+            if s.exists() {
+                // Left by a build that was killed: only dossier writes here.
+                std::fs::remove_dir_all(&s)?;
+            }
+            std::fs::create_dir(&s)?;
+            Some(s)
+        };
+        Ok(DiskSink {
+            dir: dir.to_path_buf(),
+            old: if staging.is_some() {
+                HashMap::new()
+            } else {
+                read_manifest(dir).unwrap_or_default()
+            },
+            staging,
+            state: Mutex::new(State::default()),
+            made: Mutex::new(HashSet::new()),
+        })
+    }
+
+    fn base(&self) -> &Path {
+        self.staging.as_deref().unwrap_or(&self.dir)
+    }
+
+    fn ensure_parent(&self, path: &Path) -> io::Result<()> {
+        let Some(parent) = path.parent() else {
+            return Ok(());
+        };
+        if let Ok(made) = self.made.lock() {
+            if made.contains(parent) {
+                return Ok(());
             }
         }
-    }
-    let mut parents: Vec<PathBuf> = parents.into_iter().collect();
-    parents.sort();
-    for p in &parents {
-        if !p.is_dir() {
-            std::fs::create_dir_all(p)?;
+        std::fs::create_dir_all(parent)?;
+        if let Ok(mut made) = self.made.lock() {
+            made.insert(parent.to_path_buf());
         }
+        Ok(())
     }
-    let results: Vec<io::Result<(String, Entry, bool)>> = files
-        .par_iter()
-        .filter_map(|f| safe_join(dir, &f.path).map(|p| (f, p)))
-        .map(|(f, path)| {
-            let h = hash(&f.bytes);
-            let len = f.bytes.len() as u64;
-            if let Ok(meta) = std::fs::metadata(&path) {
-                if meta.is_file() && meta.len() == len {
-                    let mtime = mtime_of(&meta);
-                    let known = old.get(&f.path);
-                    let same = match known {
-                        Some(e) if e.len == len && e.mtime == mtime => e.hash == h,
-                        _ => std::fs::read(&path).map(|b| b == f.bytes).unwrap_or(false),
-                    };
-                    if same {
-                        return Ok((
-                            f.path.clone(),
-                            Entry {
-                                len,
-                                mtime,
-                                hash: h,
-                            },
-                            false,
-                        ));
+
+    fn unchanged(&self, path: &Path, rel: &str, len: u64, h: u64, bytes: &[u8]) -> Option<u128> {
+        let meta = std::fs::metadata(path).ok()?;
+        if !meta.is_file() || meta.len() != len {
+            return None;
+        }
+        let mtime = mtime_of(&meta);
+        let same = match self.old.get(rel) {
+            Some(e) if e.len == len && e.mtime == mtime => e.hash == h,
+            _ => std::fs::read(path).map(|b| b == bytes).unwrap_or(false),
+        };
+        same.then_some(mtime)
+    }
+
+    /// Moves everything into place and records the manifest.
+    pub fn commit(self) -> io::Result<WriteStats> {
+        let state = self.state.into_inner().unwrap_or_default();
+        let mut stats = WriteStats::default();
+        let mut files = state.files;
+        // Pending files: written in place now, in parallel.
+        let dir = &self.dir;
+        let made = &self.made;
+        let results: Vec<io::Result<()>> = files
+            .par_iter_mut()
+            .map(|(rel, entry, fate)| {
+                let Some(path) = safe_join(dir, rel) else {
+                    return Ok(());
+                };
+                match std::mem::replace(fate, Fate::Written) {
+                    Fate::Pending(bytes) => {
+                        if let Some(parent) = path.parent() {
+                            let known = made.lock().map(|m| m.contains(parent)).unwrap_or(false);
+                            if !known {
+                                std::fs::create_dir_all(parent)?;
+                            }
+                        }
+                        std::fs::write(&path, bytes)?;
+                        entry.mtime = std::fs::metadata(&path).map(|m| mtime_of(&m)).unwrap_or(0);
+                    }
+                    Fate::Spilled(tmp) => std::fs::rename(&tmp, &path)?,
+                    Fate::Unchanged => *fate = Fate::Unchanged,
+                    Fate::Written => {}
+                }
+                Ok(())
+            })
+            .collect();
+        for r in results {
+            r?;
+        }
+        for (_, _, fate) in &files {
+            match fate {
+                Fate::Unchanged => stats.unchanged += 1,
+                _ => stats.written += 1,
+            }
+        }
+        let base = self.staging.as_deref().unwrap_or(&self.dir);
+        let keep: HashSet<&str> = files.iter().map(|(p, _, _)| p.as_str()).collect();
+        let mut stale: Vec<&String> = self
+            .old
+            .keys()
+            .filter(|p| !keep.contains(p.as_str()))
+            .collect();
+        stale.sort();
+        for p in stale {
+            if let Some(path) = safe_join(&self.dir, p) {
+                if path.is_file() && std::fs::remove_file(&path).is_ok() {
+                    stats.removed += 1;
+                    // Remove folders this left empty, up to the output folder.
+                    let mut parent = path.parent();
+                    while let Some(d) = parent {
+                        if d == self.dir || std::fs::remove_dir(d).is_err() {
+                            break;
+                        }
+                        parent = d.parent();
                     }
                 }
             }
+        }
+        files.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut text = String::from(
+            "# dossier: files written by the last build (length, mtime, hash, path)\n",
+        );
+        for (p, e, _) in &files {
+            text.push_str(&format!("{}\t{}\t{:016x}\t{}\n", e.len, e.mtime, e.hash, p));
+        }
+        let tmp = base.join(format!("{MANIFEST}.tmp"));
+        std::fs::write(&tmp, text)?;
+        std::fs::rename(&tmp, base.join(MANIFEST))?;
+        if let Some(staging) = &self.staging {
+            if self.dir.exists() {
+                // Created meanwhile (empty, or rename fails and says why).
+                let _ = std::fs::remove_dir(&self.dir);
+            }
+            std::fs::rename(staging, &self.dir)?;
+        }
+        Ok(stats)
+    }
+
+    /// Undoes everything: the output folder stays as it was.
+    pub fn abandon(self) {
+        if let Some(staging) = &self.staging {
+            let _ = std::fs::remove_dir_all(staging);
+            return;
+        }
+        if let Ok(state) = self.state.into_inner() {
+            for (_, _, fate) in state.files {
+                if let Fate::Spilled(tmp) = fate {
+                    let _ = std::fs::remove_file(tmp);
+                }
+            }
+        }
+    }
+}
+
+impl crate::site::Sink for DiskSink {
+    fn put(&self, f: OutputFile) -> io::Result<()> {
+        let path = safe_join(self.base(), &f.path).ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("unsafe output path {:?}", f.path),
+            )
+        })?;
+        let h = hash(&f.bytes);
+        let len = f.bytes.len() as u64;
+        let (entry, fate) = if self.staging.is_some() {
+            self.ensure_parent(&path)?;
             std::fs::write(&path, &f.bytes)?;
             let mtime = std::fs::metadata(&path).map(|m| mtime_of(&m)).unwrap_or(0);
-            Ok((
-                f.path.clone(),
+            (
                 Entry {
                     len,
                     mtime,
                     hash: h,
                 },
-                true,
-            ))
-        })
-        .collect();
-    let mut stats = WriteStats::default();
-    let mut new: Vec<(String, Entry)> = Vec::with_capacity(results.len());
-    for r in results {
-        let (path, entry, written) = r?;
-        if written {
-            stats.written += 1;
+                Fate::Written,
+            )
+        } else if let Some(mtime) = self.unchanged(&path, &f.path, len, h, &f.bytes) {
+            (
+                Entry {
+                    len,
+                    mtime,
+                    hash: h,
+                },
+                Fate::Unchanged,
+            )
         } else {
-            stats.unchanged += 1;
-        }
-        new.push((path, entry));
-    }
-    let keep: HashSet<&str> = new.iter().map(|(p, _)| p.as_str()).collect();
-    let mut stale: Vec<&String> = old.keys().filter(|p| !keep.contains(p.as_str())).collect();
-    stale.sort();
-    for p in stale {
-        if let Some(path) = safe_join(dir, p) {
-            if path.is_file() && std::fs::remove_file(&path).is_ok() {
-                stats.removed += 1;
-                // Remove folders this left empty, up to the output folder.
-                let mut parent = path.parent();
-                while let Some(d) = parent {
-                    if d == dir || std::fs::remove_dir(d).is_err() {
-                        break;
+            let keep = self
+                .state
+                .lock()
+                .map(|mut s| {
+                    let fits = s.pending_bytes + f.bytes.len() <= MEMORY_BUDGET;
+                    if fits {
+                        s.pending_bytes += f.bytes.len();
                     }
-                    parent = d.parent();
-                }
+                    fits
+                })
+                .unwrap_or(false);
+            if keep {
+                (
+                    Entry {
+                        len,
+                        mtime: 0,
+                        hash: h,
+                    },
+                    Fate::Pending(f.bytes),
+                )
+            } else {
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                let tmp = path.with_file_name(format!(".{name}.dossier-tmp"));
+                self.ensure_parent(&tmp)?;
+                std::fs::write(&tmp, &f.bytes)?;
+                let mtime = std::fs::metadata(&tmp).map(|m| mtime_of(&m)).unwrap_or(0);
+                (
+                    Entry {
+                        len,
+                        mtime,
+                        hash: h,
+                    },
+                    Fate::Spilled(tmp),
+                )
             }
+        };
+        if let Ok(mut s) = self.state.lock() {
+            s.files.push((f.path, entry, fate));
+        }
+        Ok(())
+    }
+}
+
+/// Writes `files` into `dir` (all at once: for tests and small sites).
+pub fn write(dir: &Path, files: &[OutputFile]) -> io::Result<WriteStats> {
+    use crate::site::Sink;
+    let sink = DiskSink::open(dir)?;
+    for f in files {
+        if let Err(e) = sink.put(f.clone()) {
+            sink.abandon();
+            return Err(e);
         }
     }
-    new.sort_by(|a, b| a.0.cmp(&b.0));
-    let mut text =
-        String::from("# dossier: files written by the last build (length, mtime, hash, path)\n");
-    for (p, e) in &new {
-        text.push_str(&format!("{}\t{}\t{:016x}\t{}\n", e.len, e.mtime, e.hash, p));
-    }
-    let tmp = dir.join(format!("{MANIFEST}.tmp"));
-    std::fs::write(&tmp, text)?;
-    std::fs::rename(&tmp, dir.join(MANIFEST))?;
-    Ok(stats)
+    sink.commit()
 }
 
 #[cfg(test)]
@@ -242,6 +435,52 @@ mod tests {
             std::fs::read_to_string(d.join("index.html")).unwrap(),
             "aaaa"
         );
+    }
+
+    #[test]
+    fn an_abandoned_build_leaves_the_folder_as_it_was() {
+        use crate::site::Sink;
+        let parent = tempfile::tempdir().unwrap();
+        let d = parent.path().join("public");
+        // First build: staged beside the folder, nothing there until commit.
+        let sink = DiskSink::open(&d).unwrap();
+        sink.put(f("index.html", "one")).unwrap();
+        assert!(!d.exists());
+        sink.abandon();
+        assert!(!d.exists());
+        assert_eq!(std::fs::read_dir(parent.path()).unwrap().count(), 0);
+        write(&d, &[f("index.html", "one"), f("a/index.html", "a")]).unwrap();
+        // Second build, abandoned: changed and spilled files never land.
+        let sink = DiskSink::open(&d).unwrap();
+        sink.put(f("index.html", "two")).unwrap();
+        sink.put(f("b/index.html", &"x".repeat(MEMORY_BUDGET + 1)))
+            .unwrap();
+        sink.abandon();
+        assert_eq!(
+            std::fs::read_to_string(d.join("index.html")).unwrap(),
+            "one"
+        );
+        assert!(!d.join("b").join("index.html").exists());
+        let leftovers: Vec<_> = walkdir::WalkDir::new(&d)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_name().to_string_lossy().contains("dossier-tmp"))
+            .collect();
+        assert!(leftovers.is_empty());
+    }
+
+    #[test]
+    fn spilled_files_are_moved_in_at_commit() {
+        use crate::site::Sink;
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        write(d, &[f("index.html", "one")]).unwrap();
+        let big = "y".repeat(MEMORY_BUDGET + 1);
+        let sink = DiskSink::open(d).unwrap();
+        sink.put(f("index.html", &big)).unwrap();
+        let s = sink.commit().unwrap();
+        assert_eq!(s.written, 1);
+        assert_eq!(std::fs::read_to_string(d.join("index.html")).unwrap(), big);
     }
 
     #[test]

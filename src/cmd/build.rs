@@ -1,7 +1,7 @@
 //! `dossier build`: runs the pipeline and writes the site, or, on any error,
 //! reports everything and leaves the output folder as it was.
 
-use crate::build::{build_site, BuildOptions};
+use crate::build::{build_into, BuildOptions};
 use crate::output;
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -29,17 +29,25 @@ pub fn run(
         lint: false,
         progress: true,
     };
-    let built = match build_site(&opts) {
-        Ok(b) => b,
+    let sink = match output::DiskSink::open(&out_dir) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("error: cannot write {}: {e}", out_dir.display());
+            return 1;
+        }
+    };
+    let report = match build_into(&opts, &sink) {
+        Ok(r) => r,
         Err(diags) => {
+            sink.abandon();
             super::print_diagnostics(&diags);
             eprintln!("build failed; {} left as it was", out_dir.display());
             return 1;
         }
     };
-    super::print_diagnostics(&built.warnings);
+    super::print_diagnostics(&report.warnings);
     let write_start = Instant::now();
-    let stats = match output::write(&out_dir, &built.files) {
+    let stats = match sink.commit() {
         Ok(s) => s,
         Err(e) => {
             eprintln!("error: cannot write {}: {e}", out_dir.display());
@@ -49,15 +57,15 @@ pub fn run(
     if timings {
         eprintln!(
             "  {:<10} {:>8.1} ms",
-            "write",
+            "commit",
             write_start.elapsed().as_secs_f64() * 1000.0
         );
     }
     println!(
         "Built {} articles, {} entities, {} pages in {:.2} s → {} ({} written, {} unchanged, {} removed)",
-        built.stats.articles,
-        built.stats.entities,
-        built.stats.pages,
+        report.stats.articles,
+        report.stats.entities,
+        report.stats.pages,
         start.elapsed().as_secs_f64(),
         out_dir.display(),
         stats.written,

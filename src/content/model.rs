@@ -78,8 +78,19 @@ pub struct Article {
 }
 
 impl Article {
+    /// The Markdown body (empty once the text has been released).
     pub fn body(&self) -> &str {
-        &self.file.text[self.body_offset..]
+        self.file.text.get(self.body_offset..).unwrap_or("")
+    }
+
+    /// Frees the file's text once it has been annotated and rendered; the
+    /// path stays for messages. Offsets into the text are meaningless after.
+    pub fn release_text(&mut self) {
+        self.annotations.clear();
+        self.file = std::sync::Arc::new(super::SourceFile {
+            path: self.file.path.clone(),
+            text: String::new(),
+        });
     }
 }
 

@@ -72,8 +72,9 @@ pub fn atom(cx: &Ctx) -> Vec<OutputFile> {
                 xml(&cx.site.summaries[i])
             ));
         }
-        let body = absolutize(&cx.html[i].body, &urls.base_path, &urls.origin);
-        let notes = absolutize(&cx.html[i].notes, &urls.base_path, &urls.origin);
+        let html = &cx.a.articles[i].r.html;
+        let body = absolutize(&html.body, &urls.base_path, &urls.origin);
+        let notes = absolutize(&html.notes, &urls.base_path, &urls.origin);
         x.push_str(&format!(
             "<content type=\"html\">{}</content>\n",
             xml(&format!("{body}{notes}"))
@@ -99,11 +100,11 @@ fn absolutize(html: &str, base_path: &str, origin: &str) -> String {
     )
 }
 
-pub fn sitemap(cx: &Ctx, files: &[OutputFile]) -> OutputFile {
+pub fn sitemap(cx: &Ctx, files: &[String]) -> OutputFile {
     let urls = &cx.site.urls;
     let mut paths: Vec<&str> = files
         .iter()
-        .map(|f| f.path.as_str())
+        .map(|f| f.as_str())
         .filter(|p| p.ends_with("index.html"))
         .collect();
     paths.sort_unstable();

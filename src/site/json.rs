@@ -64,7 +64,7 @@ pub fn entities_json(cx: &Ctx) -> OutputFile {
                 .map(|(ai, ms)| {
                     let art = &a.content.articles[*ai];
                     let url = urls.absolute(&urls.article(&art.slug));
-                    let doc = &a.articles[*ai].doc;
+                    let doc = &a.articles[*ai].r;
                     ArticleOut {
                         slug: &art.slug,
                         title: &art.meta.title,

@@ -2,16 +2,12 @@
 //! person keeping an archive wants to hear about — entities never mentioned,
 //! and links in the content that point at nothing the site has.
 
-use super::{OutputFile, Site};
-use crate::annotate::doc::Item;
-use crate::annotate::AnnotatedDoc;
-use crate::build::Annotated;
-use crate::content::Source;
+use super::Site;
+use crate::build::{Annotated, Rendered};
 use crate::diagnostics::Diagnostic;
-use pulldown_cmark::{Event, Tag};
 use std::collections::HashSet;
 
-pub fn lint(a: &Annotated, site: &Site, files: &[OutputFile]) -> Vec<Diagnostic> {
+pub fn lint(a: &Annotated, site: &Site, paths: &[String]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (i, e) in a.content.entities.iter().enumerate() {
         if site.mentions_of[i].is_empty() {
@@ -21,12 +17,11 @@ pub fn lint(a: &Annotated, site: &Site, files: &[OutputFile]) -> Vec<Diagnostic>
             ));
         }
     }
-    let paths: HashSet<&str> = files.iter().map(|f| f.path.as_str()).collect();
+    let paths: HashSet<&str> = paths.iter().map(String::as_str).collect();
     let urls = &site.urls;
     for (art, doc) in a.content.articles.iter().zip(&a.articles) {
         check_links(
-            &art.file,
-            &doc.doc,
+            &doc.r,
             &urls.article(&art.slug),
             &urls.base_path,
             &paths,
@@ -34,18 +29,10 @@ pub fn lint(a: &Annotated, site: &Site, files: &[OutputFile]) -> Vec<Diagnostic>
         );
     }
     for (p, doc) in a.content.pages.iter().zip(&a.page_docs) {
-        check_links(
-            &p.file,
-            doc,
-            &urls.page(&p.slug),
-            &urls.base_path,
-            &paths,
-            &mut out,
-        );
+        check_links(doc, &urls.page(&p.slug), &urls.base_path, &paths, &mut out);
     }
     for (e, doc) in a.content.entities.iter().zip(&a.entity_docs) {
         check_links(
-            &e.file,
             doc,
             &urls.entity(&e.id, 1),
             &urls.base_path,
@@ -56,39 +43,29 @@ pub fn lint(a: &Annotated, site: &Site, files: &[OutputFile]) -> Vec<Diagnostic>
     out
 }
 
+/// Warns about internal links of one document that point at nothing.
 fn check_links(
-    file: &Source,
-    doc: &AnnotatedDoc,
+    doc: &Rendered,
     page_url: &str,
     base_path: &str,
     paths: &HashSet<&str>,
     out: &mut Vec<Diagnostic>,
 ) {
-    for af in &doc.flows {
-        for item in &af.flow.items {
-            let Item::Ev(Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. })) =
-                item
-            else {
-                continue;
-            };
-            let url = dest_url.as_ref();
-            if let Some(target) = internal_target(page_url, url) {
-                let rel = target.strip_prefix(base_path);
-                let file_path = rel.map(|r| super::urls::file_of("/", &format!("/{r}")));
-                let ok = match &file_path {
-                    Some(fp) => {
-                        paths.contains(fp.as_str())
-                            || paths.contains(format!("{fp}/index.html").as_str())
-                    }
-                    None => false,
-                };
-                if !ok {
-                    let at = file.text.find(url).unwrap_or(0);
-                    out.push(
-                        file.warning(at, format!("link to `{url}` points at no page of the site")),
-                    );
-                }
+    for (url, warning) in &doc.links {
+        let Some(target) = internal_target(page_url, url) else {
+            continue;
+        };
+        let file_path = target
+            .strip_prefix(base_path)
+            .map(|r| super::urls::file_of("/", &format!("/{r}")));
+        let ok = match &file_path {
+            Some(fp) => {
+                paths.contains(fp.as_str()) || paths.contains(format!("{fp}/index.html").as_str())
             }
+            None => false,
+        };
+        if !ok {
+            out.push(warning.clone());
         }
     }
 }

@@ -60,28 +60,36 @@ pub struct Site {
 /// Entities in this many articles or more say little about relatedness.
 const RELATED_MAX_DF: usize = 500;
 
+/// Where pages go as they are rendered.
+pub trait Sink: Sync {
+    fn put(&self, file: OutputFile) -> std::io::Result<()>;
+}
+
+/// What a link to each entity needs (href, kind, hover title).
+pub fn entity_refs(entities: &[crate::content::Entity], urls: &Urls) -> Vec<EntityRef> {
+    entities
+        .iter()
+        .map(|e| {
+            let kind = capitalise(&e.kind);
+            let title = if e.meta.summary.is_empty() {
+                kind
+            } else {
+                format!("{kind} — {}", e.meta.summary)
+            };
+            EntityRef {
+                id: e.id.clone(),
+                href: urls.entity(&e.id, 1),
+                kind: e.kind.clone(),
+                title,
+            }
+        })
+        .collect()
+}
+
 impl Site {
     pub fn assemble(a: &Annotated) -> Site {
-        let urls = Urls::new(&a.config.base_url, &a.config.base_path);
-        let entity_refs: Vec<EntityRef> = a
-            .content
-            .entities
-            .iter()
-            .map(|e| {
-                let kind = capitalise(&e.kind);
-                let title = if e.meta.summary.is_empty() {
-                    kind
-                } else {
-                    format!("{kind} — {}", e.meta.summary)
-                };
-                EntityRef {
-                    id: e.id.clone(),
-                    href: urls.entity(&e.id, 1),
-                    kind: e.kind.clone(),
-                    title,
-                }
-            })
-            .collect();
+        let urls = a.urls.clone();
+        let entity_refs = a.entity_refs.clone();
         let n_ent = a.content.entities.len();
         let n_art = a.content.articles.len();
 
@@ -89,20 +97,16 @@ impl Site {
         let mut mention_count = vec![0usize; n_ent];
         let mut article_entities = Vec::with_capacity(n_art);
         for (ai, art) in a.articles.iter().enumerate() {
+            // Mentions are sorted by entity, then n.
             let mut per: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
-            let mut order: Vec<(usize, usize)> = Vec::new();
-            for (mi, m) in art.doc.mentions.iter().enumerate() {
-                if m.n > 0 {
-                    per.entry(m.entity).or_default().push(mi);
-                    order.push((m.n as usize, mi));
-                }
+            for (mi, m) in art.r.mentions.iter().enumerate() {
+                per.entry(m.entity).or_default().push(mi);
             }
             for &s in &art.subjects {
                 per.entry(s).or_default();
             }
             let mut list: Vec<(u32, usize)> = Vec::with_capacity(per.len());
-            for (e, mut ms) in per {
-                ms.sort_by_key(|&mi| art.doc.mentions[mi].n);
+            for (e, ms) in per {
                 mention_count[e as usize] += ms.len();
                 list.push((e, ms.len()));
                 mentions_of[e as usize].push((ai, ms));
@@ -142,7 +146,7 @@ impl Site {
             .zip(&a.articles)
             .map(|(art, doc)| match &art.meta.summary {
                 Some(s) => s.clone(),
-                None => first_paragraph(&doc.doc),
+                None => summary_of(&doc.r.first_paragraph),
             })
             .collect();
 
@@ -172,18 +176,12 @@ pub fn capitalise(s: &str) -> String {
     }
 }
 
-/// The first paragraph of the body as text, cut near 300 characters.
-fn first_paragraph(doc: &crate::annotate::AnnotatedDoc) -> String {
-    let Some(af) = doc.flows.first() else {
-        return String::new();
-    };
-    let Some(b) = af.flow.blocks.iter().find(|b| !b.heading) else {
-        return String::new();
-    };
-    if b.text.chars().count() <= 320 {
-        return b.text.clone();
+/// A default summary: the first paragraph, cut near 300 characters.
+fn summary_of(first_paragraph: &str) -> String {
+    if first_paragraph.chars().count() <= 320 {
+        return first_paragraph.to_string();
     }
-    let (_, _, after) = snippet::around(&b.text, 0, 0, 300);
+    let (_, _, after) = snippet::around(first_paragraph, 0, 0, 300);
     after
 }
 

@@ -2,11 +2,9 @@
 //! output files in memory. The context each template gets is documented in
 //! `docs/templates.md`.
 
-use super::{capitalise, feeds, json, OutputFile, Site};
+use super::{capitalise, feeds, json, OutputFile, Sink, Site};
 use crate::build::Annotated;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::render::highlight::Highlighter;
-use crate::render::markdown::{self, Html};
 use crate::render::theme::{Theme, STATIC};
 use crate::site::urls::file_of;
 use rayon::prelude::*;
@@ -26,7 +24,6 @@ pub struct Ctx<'a> {
     pub theme: &'a Theme,
     pub base: Value,
     pub summaries: Vec<Value>,
-    pub html: Vec<Html>,
 }
 
 impl Ctx<'_> {
@@ -67,20 +64,16 @@ fn paginator(current: usize, total: usize, url: impl Fn(usize) -> String) -> Val
     })
 }
 
+/// Renders every page into `sink`; gives the paths written.
 pub fn render_all(
     root: &Path,
     a: &Annotated,
     site: &Site,
     theme: &Theme,
-    hl: &Highlighter,
-) -> Result<Vec<OutputFile>, Diagnostics> {
+    sink: &dyn Sink,
+) -> Result<Vec<String>, Diagnostics> {
     let urls = &site.urls;
     let cfg = &a.config;
-    let html: Vec<Html> = a
-        .articles
-        .par_iter()
-        .map(|d| markdown::render(&d.doc, &site.entity_refs, hl))
-        .collect();
     let summaries: Vec<Value> = a
         .content
         .articles
@@ -118,76 +111,99 @@ pub fn render_all(
         theme,
         base,
         summaries,
-        html,
     };
-
-    type Job<'j> = Box<dyn Fn() -> Result<Vec<OutputFile>, Diagnostic> + Send + Sync + 'j>;
-    let mut jobs: Vec<Job> = Vec::new();
     let cx = &cx;
-    let n = a.content.articles.len();
-    jobs.push(Box::new(move || home_pages(cx)));
-    jobs.push(Box::new(move || Ok(vec![entities_index(cx)?])));
-    jobs.push(Box::new(move || tag_pages(cx)));
-    jobs.push(Box::new(move || Ok(vec![archive(cx)?])));
-    jobs.push(Box::new(move || free_pages(cx, hl)));
-    jobs.push(Box::new(move || {
-        Ok(vec![cx.render(
-            "404.html",
-            &cx.site.urls.file("404.html"),
-            json!({}),
-        )?])
-    }));
-    jobs.push(Box::new(move || Ok(feeds::atom(cx))));
-    jobs.push(Box::new(move || Ok(vec![json::entities_json(cx)])));
-    let mut out: Vec<OutputFile> = Vec::new();
-    let mut diags = Diagnostics::new();
-    let results: Vec<Result<Vec<OutputFile>, Diagnostic>> = jobs.par_iter().map(|j| j()).collect();
-    let article_pages: Vec<Result<OutputFile, Diagnostic>> = (0..n)
-        .into_par_iter()
-        .map(|i| article_page(cx, i))
-        .collect();
-    let entity_pages: Vec<Result<Vec<OutputFile>, Diagnostic>> = (0..a.content.entities.len())
-        .into_par_iter()
-        .map(|e| entity_pages(cx, e, hl))
-        .collect();
-    let mut seen_errors = std::collections::HashSet::new();
-    let mut take = |r: Result<Vec<OutputFile>, Diagnostic>, out: &mut Vec<OutputFile>| match r {
-        Ok(files) => out.extend(files),
-        Err(d) => {
-            // One broken template fails every page: report it once.
-            if seen_errors.insert(d.message.clone()) {
-                diags.push(d);
+    let paths: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
+    let errors: std::sync::Mutex<Vec<Diagnostic>> = std::sync::Mutex::new(Vec::new());
+    // Every page goes to the sink as soon as it is rendered; one broken
+    // template fails every page that uses it, so each message is kept once.
+    let emit = |r: Result<Vec<OutputFile>, Diagnostic>| match r {
+        Ok(files) => {
+            let mut names = Vec::with_capacity(files.len());
+            for f in files {
+                names.push(f.path.clone());
+                if let Err(e) = sink.put(f) {
+                    push_error(
+                        &errors,
+                        Diagnostic::file(
+                            crate::diagnostics::Severity::Error,
+                            Path::new(&names[names.len() - 1]),
+                            format!("cannot write: {e}"),
+                        ),
+                    );
+                }
+            }
+            if let Ok(mut p) = paths.lock() {
+                p.extend(names);
             }
         }
+        Err(d) => push_error(&errors, d),
     };
-    for r in results {
-        take(r, &mut out);
-    }
-    for r in article_pages {
-        take(r.map(|f| vec![f]), &mut out);
-    }
-    for r in entity_pages {
-        take(r, &mut out);
-    }
-    if diags.has_errors() {
-        return Err(diags);
-    }
-    out.push(feeds::sitemap(cx, &out));
-    out.push(OutputFile {
+    type Job<'j> = Box<dyn Fn() -> Result<Vec<OutputFile>, Diagnostic> + Send + Sync + 'j>;
+    let jobs: Vec<Job> = vec![
+        Box::new(move || home_pages(cx)),
+        Box::new(move || Ok(vec![entities_index(cx)?])),
+        Box::new(move || tag_pages(cx)),
+        Box::new(move || Ok(vec![archive(cx)?])),
+        Box::new(move || free_pages(cx)),
+        Box::new(move || {
+            Ok(vec![cx.render(
+                "404.html",
+                &cx.site.urls.file("404.html"),
+                json!({}),
+            )?])
+        }),
+        Box::new(move || Ok(feeds::atom(cx))),
+        Box::new(move || Ok(vec![json::entities_json(cx)])),
+    ];
+    jobs.par_iter().for_each(|j| emit(j()));
+    (0..a.content.articles.len())
+        .into_par_iter()
+        .for_each(|i| emit(article_page(cx, i).map(|f| vec![f])));
+    (0..a.content.entities.len())
+        .into_par_iter()
+        .for_each(|e| emit(entity_pages(cx, e)));
+    let mut out = paths.into_inner().unwrap_or_default();
+    let mut extra = Vec::new();
+    extra.push(feeds::sitemap(cx, &out));
+    extra.push(OutputFile {
         path: ".nojekyll".into(),
         bytes: Vec::new(),
     });
-    for (name, bytes) in STATIC {
-        out.push(OutputFile {
+    let mut diags = Diagnostics::new();
+    let mut statics: Vec<OutputFile> = STATIC
+        .iter()
+        .map(|(name, bytes)| OutputFile {
             path: name.to_string(),
             bytes: bytes.to_vec(),
-        });
+        })
+        .collect();
+    static_files(root, &mut statics, &mut diags);
+    extra.extend(statics);
+    for f in extra {
+        out.push(f.path.clone());
+        let path = f.path.clone();
+        if let Err(e) = sink.put(f) {
+            diags.push(Diagnostic::file(
+                crate::diagnostics::Severity::Error,
+                Path::new(&path),
+                format!("cannot write: {e}"),
+            ));
+        }
     }
-    static_files(root, &mut out, &mut diags);
+    diags.extend(errors.into_inner().unwrap_or_default());
     if diags.has_errors() {
         return Err(diags);
     }
     Ok(out)
+}
+
+fn push_error(errors: &std::sync::Mutex<Vec<Diagnostic>>, d: Diagnostic) {
+    if let Ok(mut e) = errors.lock() {
+        if !e.iter().any(|x| x.message == d.message && x.path == d.path) {
+            e.push(d);
+        }
+    }
 }
 
 /// The site's `static/` folder, replacing built-in files of the same name.
@@ -277,8 +293,9 @@ fn article_page(cx: &Ctx, i: usize) -> Result<OutputFile, Diagnostic> {
         .collect();
     let mut article = cx.summaries[i].clone();
     let source = art.meta.source.clone().unwrap_or_default();
-    article["content"] = json!(cx.html[i].body);
-    article["notes"] = json!(cx.html[i].notes);
+    let html = &a.articles[i].r.html;
+    article["content"] = json!(html.body);
+    article["notes"] = json!(html.notes);
     article["source"] = json!(source);
     article["entity_groups"] = json!(groups);
     // Articles are newest first: the previous (older) one follows.
@@ -334,7 +351,7 @@ pub fn snippet_html(s: &(String, String, String)) -> String {
     )
 }
 
-fn entity_pages(cx: &Ctx, e: usize, hl: &Highlighter) -> Result<Vec<OutputFile>, Diagnostic> {
+fn entity_pages(cx: &Ctx, e: usize) -> Result<Vec<OutputFile>, Diagnostic> {
     let a = cx.a;
     let site = cx.site;
     let urls = &site.urls;
@@ -344,7 +361,7 @@ fn entity_pages(cx: &Ctx, e: usize, hl: &Highlighter) -> Result<Vec<OutputFile>,
         .kind(&ent.kind)
         .map(|k| k.label.clone())
         .unwrap_or_else(|| capitalise(&ent.kind));
-    let description = markdown::render(&a.entity_docs[e], &site.entity_refs, hl);
+    let description = &a.entity_docs[e].html;
     let wikidata = ent.meta.wikidata.clone().unwrap_or_default();
     let wikidata_ok = !wikidata.is_empty()
         && wikidata.starts_with('Q')
@@ -375,7 +392,7 @@ fn entity_pages(cx: &Ctx, e: usize, hl: &Highlighter) -> Result<Vec<OutputFile>,
             .take(ENTITY_PAGE_SIZE)
             .map(|(ai, ms)| {
                 let art = &a.content.articles[*ai];
-                let doc = &a.articles[*ai].doc;
+                let doc = &a.articles[*ai].r;
                 let article_url = urls.article(&art.slug);
                 let snippets: Vec<Value> = ms
                     .iter()
@@ -471,13 +488,13 @@ fn archive(cx: &Ctx) -> Result<OutputFile, Diagnostic> {
     )
 }
 
-fn free_pages(cx: &Ctx, hl: &Highlighter) -> Result<Vec<OutputFile>, Diagnostic> {
+fn free_pages(cx: &Ctx) -> Result<Vec<OutputFile>, Diagnostic> {
     cx.a.content
         .pages
         .iter()
         .zip(&cx.a.page_docs)
         .map(|(p, doc)| {
-            let html = markdown::render(doc, &cx.site.entity_refs, hl);
+            let html = &doc.html;
             let url = cx.site.urls.page(&p.slug);
             cx.render(
                 "page.html",
