@@ -28,6 +28,8 @@ struct Entry {
     len: u64,
     mtime: u128,
     hash: u64,
+    /// The page key it was rendered under (0: none), see `OutputFile::key`.
+    key: u64,
 }
 
 fn hash(bytes: &[u8]) -> u64 {
@@ -47,18 +49,27 @@ fn read_manifest(dir: &Path) -> Option<HashMap<String, Entry>> {
     let text = std::fs::read_to_string(dir.join(MANIFEST)).ok()?;
     let mut map = HashMap::new();
     for line in text.lines().skip(1) {
-        let mut parts = line.splitn(4, '\t');
-        let (Some(len), Some(mtime), Some(hash), Some(path)) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
+        let parts: Vec<&str> = line.splitn(5, '\t').collect();
+        let [len, mtime, hash, key, path] = parts[..] else {
             continue;
         };
-        let (Ok(len), Ok(mtime), Ok(hash)) =
-            (len.parse(), mtime.parse(), u64::from_str_radix(hash, 16))
-        else {
+        let (Ok(len), Ok(mtime), Ok(hash), Ok(key)) = (
+            len.parse(),
+            mtime.parse(),
+            u64::from_str_radix(hash, 16),
+            u64::from_str_radix(key, 16),
+        ) else {
             continue;
         };
-        map.insert(path.to_string(), Entry { len, mtime, hash });
+        map.insert(
+            path.to_string(),
+            Entry {
+                len,
+                mtime,
+                hash,
+                key,
+            },
+        );
     }
     Some(map)
 }
@@ -251,10 +262,13 @@ impl DiskSink {
         }
         files.sort_by(|a, b| a.0.cmp(&b.0));
         let mut text = String::from(
-            "# dossier: files written by the last build (length, mtime, hash, path)\n",
+            "# dossier: files written by the last build (length, mtime, hash, page key, path)\n",
         );
         for (p, e, _) in &files {
-            text.push_str(&format!("{}\t{}\t{:016x}\t{}\n", e.len, e.mtime, e.hash, p));
+            text.push_str(&format!(
+                "{}\t{}\t{:016x}\t{:016x}\t{}\n",
+                e.len, e.mtime, e.hash, e.key, p
+            ));
         }
         let tmp = base.join(format!("{MANIFEST}.tmp"));
         std::fs::write(&tmp, text)?;
@@ -286,6 +300,27 @@ impl DiskSink {
 }
 
 impl crate::site::Sink for DiskSink {
+    fn keep(&self, rel: &str, key: u64) -> bool {
+        if self.staging.is_some() || key == 0 {
+            return false;
+        }
+        let Some(e) = self.old.get(rel).filter(|e| e.key == key) else {
+            return false;
+        };
+        let Some(path) = safe_join(&self.dir, rel) else {
+            return false;
+        };
+        // Trust the page only if the file is still the one we wrote.
+        let same = std::fs::metadata(&path)
+            .is_ok_and(|m| m.is_file() && m.len() == e.len && mtime_of(&m) == e.mtime);
+        if same {
+            if let Ok(mut s) = self.state.lock() {
+                s.files.push((rel.to_string(), *e, Fate::Unchanged));
+            }
+        }
+        same
+    }
+
     fn put(&self, f: OutputFile) -> io::Result<()> {
         let path = safe_join(self.base(), &f.path).ok_or_else(|| {
             io::Error::new(
@@ -304,6 +339,7 @@ impl crate::site::Sink for DiskSink {
                     len,
                     mtime,
                     hash: h,
+                    key: f.key,
                 },
                 Fate::Written,
             )
@@ -313,6 +349,7 @@ impl crate::site::Sink for DiskSink {
                     len,
                     mtime,
                     hash: h,
+                    key: f.key,
                 },
                 Fate::Unchanged,
             )
@@ -334,6 +371,7 @@ impl crate::site::Sink for DiskSink {
                         len,
                         mtime: 0,
                         hash: h,
+                        key: f.key,
                     },
                     Fate::Pending(f.bytes),
                 )
@@ -351,6 +389,7 @@ impl crate::site::Sink for DiskSink {
                         len,
                         mtime,
                         hash: h,
+                        key: f.key,
                     },
                     Fate::Spilled(tmp),
                 )
@@ -381,10 +420,7 @@ mod tests {
     use super::*;
 
     fn f(path: &str, s: &str) -> OutputFile {
-        OutputFile {
-            path: path.into(),
-            bytes: s.as_bytes().to_vec(),
-        }
+        OutputFile::new(path, s.as_bytes().to_vec())
     }
 
     #[test]

@@ -31,6 +31,9 @@ pub const STATIC: &[(&str, &[u8])] = &[
 
 pub struct Theme {
     pub tera: tera::Tera,
+    /// A hash of every template's name and text: pages rendered with an
+    /// equal fingerprint and context are equal.
+    pub fingerprint: u64,
     /// Where each template came from, for messages.
     origins: Vec<(String, PathBuf)>,
 }
@@ -109,7 +112,20 @@ impl Theme {
             diags.push(Diagnostic::file(Severity::Error, &path, error_chain(&e)));
             return None;
         }
-        Some(Theme { tera, origins })
+        let fingerprint = {
+            use std::hash::{Hash, Hasher};
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            for (name, src, _) in &sources {
+                name.hash(&mut h);
+                src.hash(&mut h);
+            }
+            h.finish()
+        };
+        Some(Theme {
+            tera,
+            fingerprint,
+            origins,
+        })
     }
 
     /// Renders `name`, or a diagnostic naming the template.

@@ -82,10 +82,7 @@ pub fn atom(cx: &Ctx) -> Vec<OutputFile> {
         x.push_str("</entry>\n");
     }
     x.push_str("</feed>\n");
-    vec![OutputFile {
-        path: "atom.xml".into(),
-        bytes: x.into_bytes(),
-    }]
+    vec![OutputFile::new("atom.xml", x.into_bytes())]
 }
 
 /// Root-relative links made absolute, for content read outside the site.
@@ -120,8 +117,5 @@ pub fn sitemap(cx: &Ctx, files: &[String]) -> OutputFile {
         x.push_str(&format!("<url><loc>{}</loc></url>\n", xml(&loc)));
     }
     x.push_str("</urlset>\n");
-    OutputFile {
-        path: "sitemap.xml".into(),
-        bytes: x.into_bytes(),
-    }
+    OutputFile::new("sitemap.xml", x.into_bytes())
 }

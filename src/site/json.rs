@@ -91,8 +91,5 @@ pub fn entities_json(cx: &Ctx) -> OutputFile {
         })
         .collect();
     let bytes = serde_json::to_vec(&Root { entities }).unwrap_or_default();
-    OutputFile {
-        path: "entities.json".into(),
-        bytes,
-    }
+    OutputFile::new("entities.json", bytes)
 }

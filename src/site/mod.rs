@@ -24,6 +24,20 @@ pub struct OutputFile {
     /// Relative to the output folder, `/`-separated.
     pub path: String,
     pub bytes: Vec<u8>,
+    /// For rendered pages: a hash of the template set and the page's whole
+    /// context. The same key means the same bytes, so a sink that holds the
+    /// page under this key may keep it without it being rendered again. 0: none.
+    pub key: u64,
+}
+
+impl OutputFile {
+    pub fn new(path: impl Into<String>, bytes: Vec<u8>) -> OutputFile {
+        OutputFile {
+            path: path.into(),
+            bytes,
+            key: 0,
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -63,6 +77,12 @@ const RELATED_MAX_DF: usize = 500;
 /// Where pages go as they are rendered.
 pub trait Sink: Sync {
     fn put(&self, file: OutputFile) -> std::io::Result<()>;
+
+    /// Whether the sink already holds `path` as rendered under `key`; if it
+    /// does, it keeps it as part of this build and the page is not rendered.
+    fn keep(&self, _path: &str, _key: u64) -> bool {
+        false
+    }
 }
 
 /// What a link to each entity needs (href, kind, hover title).

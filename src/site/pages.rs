@@ -18,7 +18,30 @@ pub const ENTITY_PAGE_SIZE: usize = 50;
 /// Snippets shown per article on an entity page.
 pub const SNIPPETS_SHOWN: usize = 3;
 
+/// A hash of everything a page's bytes depend on.
+fn page_key(theme: u64, template: &str, context: &Value) -> u64 {
+    use std::hash::Hasher;
+    struct HashWriter(std::collections::hash_map::DefaultHasher);
+    impl std::io::Write for HashWriter {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.write(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+    let mut w = HashWriter(std::collections::hash_map::DefaultHasher::new());
+    w.0.write_u64(theme);
+    w.0.write(template.as_bytes());
+    let _ = serde_json::to_writer(&mut w, context);
+    w.0.finish().max(1)
+}
+
 pub struct Ctx<'a> {
+    pub sink: &'a dyn Sink,
+    /// Pages the sink kept without rendering.
+    pub kept: std::sync::Mutex<Vec<String>>,
     pub a: &'a Annotated,
     pub site: &'a Site,
     pub theme: &'a Theme,
@@ -27,18 +50,35 @@ pub struct Ctx<'a> {
 }
 
 impl Ctx<'_> {
-    fn render(&self, template: &str, url: &str, extra: Value) -> Result<OutputFile, Diagnostic> {
+    /// Renders `template` for the page at `url`, unless the sink already
+    /// holds that page rendered from the same templates and context: then
+    /// the page is kept and `None` comes back.
+    fn render(
+        &self,
+        template: &str,
+        url: &str,
+        extra: Value,
+    ) -> Result<Option<OutputFile>, Diagnostic> {
         let mut v = self.base.clone();
         if let (Some(m), Value::Object(e)) = (v.as_object_mut(), extra) {
             m.insert("page_url".into(), Value::String(url.to_string()));
             m.extend(e);
         }
+        let path = file_of(&self.site.urls.base_path, url);
+        let key = page_key(self.theme.fingerprint, template, &v);
+        if self.sink.keep(&path, key) {
+            if let Ok(mut k) = self.kept.lock() {
+                k.push(path);
+            }
+            return Ok(None);
+        }
         let ctx = tera::Context::from_value(v).unwrap_or_default();
         let html = self.theme.render(template, &ctx)?;
-        Ok(OutputFile {
-            path: file_of(&self.site.urls.base_path, url),
+        Ok(Some(OutputFile {
+            path,
             bytes: html.into_bytes(),
-        })
+            key,
+        }))
     }
 
     fn entity_item(&self, e: u32, count: usize) -> Value {
@@ -106,6 +146,8 @@ pub fn render_all(
         "feed_url": urls.file("atom.xml"),
     });
     let cx = Ctx {
+        sink,
+        kept: std::sync::Mutex::new(Vec::new()),
         a,
         site,
         theme,
@@ -117,10 +159,10 @@ pub fn render_all(
     let errors: std::sync::Mutex<Vec<Diagnostic>> = std::sync::Mutex::new(Vec::new());
     // Every page goes to the sink as soon as it is rendered; one broken
     // template fails every page that uses it, so each message is kept once.
-    let emit = |r: Result<Vec<OutputFile>, Diagnostic>| match r {
+    let emit = |r: Result<Vec<Option<OutputFile>>, Diagnostic>| match r {
         Ok(files) => {
             let mut names = Vec::with_capacity(files.len());
-            for f in files {
+            for f in files.into_iter().flatten() {
                 names.push(f.path.clone());
                 if let Err(e) = sink.put(f) {
                     push_error(
@@ -139,7 +181,7 @@ pub fn render_all(
         }
         Err(d) => push_error(&errors, d),
     };
-    type Job<'j> = Box<dyn Fn() -> Result<Vec<OutputFile>, Diagnostic> + Send + Sync + 'j>;
+    type Job<'j> = Box<dyn Fn() -> Result<Vec<Option<OutputFile>>, Diagnostic> + Send + Sync + 'j>;
     let jobs: Vec<Job> = vec![
         Box::new(move || home_pages(cx)),
         Box::new(move || Ok(vec![entities_index(cx)?])),
@@ -153,8 +195,8 @@ pub fn render_all(
                 json!({}),
             )?])
         }),
-        Box::new(move || Ok(feeds::atom(cx))),
-        Box::new(move || Ok(vec![json::entities_json(cx)])),
+        Box::new(move || Ok(feeds::atom(cx).into_iter().map(Some).collect())),
+        Box::new(move || Ok(vec![Some(json::entities_json(cx))])),
     ];
     jobs.par_iter().for_each(|j| emit(j()));
     (0..a.content.articles.len())
@@ -164,19 +206,14 @@ pub fn render_all(
         .into_par_iter()
         .for_each(|e| emit(entity_pages(cx, e)));
     let mut out = paths.into_inner().unwrap_or_default();
+    out.extend(cx.kept.lock().map(|k| k.clone()).unwrap_or_default());
     let mut extra = Vec::new();
     extra.push(feeds::sitemap(cx, &out));
-    extra.push(OutputFile {
-        path: ".nojekyll".into(),
-        bytes: Vec::new(),
-    });
+    extra.push(OutputFile::new(".nojekyll", Vec::new()));
     let mut diags = Diagnostics::new();
     let mut statics: Vec<OutputFile> = STATIC
         .iter()
-        .map(|(name, bytes)| OutputFile {
-            path: name.to_string(),
-            bytes: bytes.to_vec(),
-        })
+        .map(|(name, bytes)| OutputFile::new(name.to_string(), bytes.to_vec()))
         .collect();
     static_files(root, &mut statics, &mut diags);
     extra.extend(statics);
@@ -236,7 +273,7 @@ fn static_files(root: &Path, out: &mut Vec<OutputFile>, diags: &mut Diagnostics)
         match std::fs::read(entry.path()) {
             Ok(bytes) => {
                 out.retain(|f| f.path != rel);
-                out.push(OutputFile { path: rel, bytes });
+                out.push(OutputFile::new(rel, bytes));
             }
             Err(e) => diags.push(Diagnostic::file(
                 crate::diagnostics::Severity::Error,
@@ -247,7 +284,7 @@ fn static_files(root: &Path, out: &mut Vec<OutputFile>, diags: &mut Diagnostics)
     }
 }
 
-fn home_pages(cx: &Ctx) -> Result<Vec<OutputFile>, Diagnostic> {
+fn home_pages(cx: &Ctx) -> Result<Vec<Option<OutputFile>>, Diagnostic> {
     let urls = &cx.site.urls;
     let n = cx.summaries.len();
     let total = n.div_ceil(HOME_PAGE_SIZE).max(1);
@@ -268,7 +305,7 @@ fn home_pages(cx: &Ctx) -> Result<Vec<OutputFile>, Diagnostic> {
         .collect()
 }
 
-fn article_page(cx: &Ctx, i: usize) -> Result<OutputFile, Diagnostic> {
+fn article_page(cx: &Ctx, i: usize) -> Result<Option<OutputFile>, Diagnostic> {
     let a = cx.a;
     let site = cx.site;
     let art = &a.content.articles[i];
@@ -313,7 +350,7 @@ fn article_page(cx: &Ctx, i: usize) -> Result<OutputFile, Diagnostic> {
     )
 }
 
-fn entities_index(cx: &Ctx) -> Result<OutputFile, Diagnostic> {
+fn entities_index(cx: &Ctx) -> Result<Option<OutputFile>, Diagnostic> {
     let a = cx.a;
     let mut groups = Vec::new();
     for kind in &a.config.kinds {
@@ -351,7 +388,7 @@ pub fn snippet_html(s: &(String, String, String)) -> String {
     )
 }
 
-fn entity_pages(cx: &Ctx, e: usize) -> Result<Vec<OutputFile>, Diagnostic> {
+fn entity_pages(cx: &Ctx, e: usize) -> Result<Vec<Option<OutputFile>>, Diagnostic> {
     let a = cx.a;
     let site = cx.site;
     let urls = &site.urls;
@@ -421,7 +458,7 @@ fn entity_pages(cx: &Ctx, e: usize) -> Result<Vec<OutputFile>, Diagnostic> {
     Ok(out)
 }
 
-fn tag_pages(cx: &Ctx) -> Result<Vec<OutputFile>, Diagnostic> {
+fn tag_pages(cx: &Ctx) -> Result<Vec<Option<OutputFile>>, Diagnostic> {
     let urls = &cx.site.urls;
     let mut tags: Vec<&super::Tag> = cx.site.tags.iter().collect();
     tags.sort_by_key(|t| t.name.to_lowercase());
@@ -444,7 +481,7 @@ fn tag_pages(cx: &Ctx) -> Result<Vec<OutputFile>, Diagnostic> {
 /// A year and its months, each with its article summaries.
 type Year = (u16, Vec<(u8, Vec<Value>)>);
 
-fn archive(cx: &Ctx) -> Result<OutputFile, Diagnostic> {
+fn archive(cx: &Ctx) -> Result<Option<OutputFile>, Diagnostic> {
     let mut years: Vec<Value> = Vec::new();
     let mut cur: Option<Year> = None;
     let flush = |cur: Option<Year>, years: &mut Vec<Value>| {
@@ -488,7 +525,7 @@ fn archive(cx: &Ctx) -> Result<OutputFile, Diagnostic> {
     )
 }
 
-fn free_pages(cx: &Ctx) -> Result<Vec<OutputFile>, Diagnostic> {
+fn free_pages(cx: &Ctx) -> Result<Vec<Option<OutputFile>>, Diagnostic> {
     cx.a.content
         .pages
         .iter()
