@@ -341,10 +341,30 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn Sink) -> Result<Report, Diagno
     })
 }
 
-/// Keeps every file in memory.
+/// Keeps every file in memory. Pages that an earlier build (`previous`)
+/// rendered under the same key are taken from it instead of being rendered.
 #[derive(Default)]
 pub struct MemorySink {
     pub files: Mutex<Vec<OutputFile>>,
+    previous: std::collections::HashMap<String, OutputFile>,
+}
+
+impl MemorySink {
+    pub fn reusing(previous: Option<&Built>) -> MemorySink {
+        let previous = previous
+            .map(|b| {
+                b.files
+                    .iter()
+                    .filter(|f| f.key != 0)
+                    .map(|f| (f.path.clone(), f.clone()))
+                    .collect()
+            })
+            .unwrap_or_default();
+        MemorySink {
+            files: Mutex::new(Vec::new()),
+            previous,
+        }
+    }
 }
 
 impl Sink for MemorySink {
@@ -354,11 +374,32 @@ impl Sink for MemorySink {
         }
         Ok(())
     }
+
+    fn keep(&self, path: &str, key: u64) -> bool {
+        match self.previous.get(path) {
+            Some(f) if f.key == key => {
+                if let Ok(mut files) = self.files.lock() {
+                    files.push(f.clone());
+                }
+                true
+            }
+            _ => false,
+        }
+    }
 }
 
 /// Runs the whole pipeline in memory.
 pub fn build_site(opts: &BuildOptions) -> Result<Built, Diagnostics> {
-    let sink = MemorySink::default();
+    build_site_reusing(opts, None)
+}
+
+/// Runs the whole pipeline in memory, taking unchanged pages from `previous`
+/// (what `serve` does on every change).
+pub fn build_site_reusing(
+    opts: &BuildOptions,
+    previous: Option<&Built>,
+) -> Result<Built, Diagnostics> {
+    let sink = MemorySink::reusing(previous);
     let report = build_into(opts, &sink)?;
     let mut files = sink.files.into_inner().unwrap_or_default();
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -369,4 +410,71 @@ pub fn build_site(opts: &BuildOptions) -> Result<Built, Diagnostics> {
         config: report.config,
         timings: report.timings,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn site() -> tempfile::TempDir {
+        let d = tempfile::tempdir().unwrap();
+        let w = |p: &str, t: &str| {
+            let path = d.path().join(p);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(path, t).unwrap();
+        };
+        w(
+            "config.toml",
+            "title = \"T\"\nbase_url = \"https://x.org/\"\n",
+        );
+        w(
+            "content/entities/people/ana.md",
+            "+++\nname = \"Ana Pérez\"\n+++\n",
+        );
+        w(
+            "content/articles/a.md",
+            "+++\ntitle = \"A\"\ndate = 2025-01-01\n+++\nAna Pérez spoke.\n",
+        );
+        w(
+            "content/articles/b.md",
+            "+++\ntitle = \"B\"\ndate = 2025-01-02\n+++\nNothing here.\n",
+        );
+        d
+    }
+
+    #[test]
+    fn reused_pages_equal_rendered_ones() {
+        let d = site();
+        let opts = BuildOptions {
+            root: d.path().to_path_buf(),
+            ..Default::default()
+        };
+        let first = build_site(&opts).unwrap();
+        let again = build_site_reusing(&opts, Some(&first)).unwrap();
+        assert_eq!(first.files, again.files);
+        // An edit changes its own page and leaves unrelated pages equal.
+        std::fs::write(
+            d.path().join("content/articles/b.md"),
+            "+++\ntitle = \"B\"\ndate = 2025-01-02\n+++\nAna Pérez too.\n",
+        )
+        .unwrap();
+        let edited = build_site_reusing(&opts, Some(&first)).unwrap();
+        let page = |b: &Built, p: &str| {
+            b.files
+                .iter()
+                .find(|f| f.path == p)
+                .map(|f| f.bytes.clone())
+                .unwrap()
+        };
+        assert_ne!(
+            page(&first, "articles/b/index.html"),
+            page(&edited, "articles/b/index.html")
+        );
+        assert_ne!(
+            page(&first, "entities/ana/index.html"),
+            page(&edited, "entities/ana/index.html")
+        );
+        let fresh = build_site(&opts).unwrap();
+        assert_eq!(fresh.files, edited.files);
+    }
 }
