@@ -145,6 +145,9 @@ pub struct Parsed {
     pub links: Vec<LinkRef>,
     /// Footnote references: (label, offset in file).
     pub note_refs: Vec<(String, usize)>,
+    /// `[^label]` left as text: references to notes that are not defined
+    /// (the parser only makes references of defined labels).
+    pub undefined_refs: Vec<(String, usize)>,
 }
 
 pub fn options() -> Options {
@@ -312,8 +315,18 @@ impl Builder<'_> {
             self.push(Item::Text { text, ctx });
             return;
         }
-        let raw = &self.src[self.pending_start..self.pending_end.min(self.src.len())];
+        let raw = self
+            .src
+            .get(self.pending_start..self.pending_end.min(self.src.len()))
+            .unwrap_or("");
         let exact = raw == text;
+        if ctx.searchable || ctx.heading || ctx.in_anchor {
+            for (label, at) in undefined_refs(&text, raw, exact) {
+                self.parsed
+                    .undefined_refs
+                    .push((label, self.base + self.pending_start + at));
+            }
+        }
         let mut rest = 0;
         for (s, e, target, shown) in find_links(&text) {
             if s > rest {
@@ -357,6 +370,36 @@ impl Builder<'_> {
             });
         }
     }
+}
+
+/// `[^label]` in text the parser left as text, with its offset in `raw`
+/// (the source of that text); escaped ones (`\[^x]`) are skipped.
+fn undefined_refs(text: &str, raw: &str, exact: bool) -> Vec<(String, usize)> {
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = text[from..].find("[^") {
+        let s = from + i;
+        from = s + 2;
+        let Some(len) = text[s + 2..].find(']') else {
+            break;
+        };
+        let label = &text[s + 2..s + 2 + len];
+        if label.is_empty() || label.contains(|c: char| c.is_whitespace() || c == '[') {
+            continue;
+        }
+        let written = &text[s..s + 3 + len];
+        let at = if exact {
+            Some(s)
+        } else {
+            raw.match_indices(written)
+                .map(|(i, _)| i)
+                .find(|&i| !raw[..i].ends_with('\\'))
+        };
+        if let Some(at) = at {
+            out.push((label.to_string(), at));
+        }
+    }
+    out
 }
 
 /// `[[target]]` and `[[target|shown]]` in `text`: (start, end, target, shown).
@@ -559,6 +602,16 @@ mod tests {
             let (item, raw) = b.at(pos);
             assert_eq!(it(item)[raw..].chars().next(), Some(ch), "at {pos}");
         }
+    }
+
+    #[test]
+    fn undefined_footnote_references_are_found() {
+        let p = parse(
+            "Text[^missing] and [^b] and \\[^esc] and `[^code]`.\n\n[^b]: B.\n",
+            10,
+        );
+        assert_eq!(p.undefined_refs, vec![("missing".to_string(), 14)]);
+        assert_eq!(p.note_refs.len(), 1);
     }
 
     #[test]

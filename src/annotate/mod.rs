@@ -199,6 +199,9 @@ pub fn annotate(
             }
         }
     }
+    for (label, at) in &parsed.undefined_refs {
+        diags.push(file.error(*at, format!("footnote [^{label}] has no definition")));
+    }
     for (label, at) in &note_refs {
         d.refs.push(NoteRef {
             note: note_of_label.get(label).map(|&f| f - 1),
