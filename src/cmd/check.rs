@@ -1,6 +1,20 @@
 //! `dossier check`: everything `build` verifies, plus lints, without writing.
 
-use crate::build::{build_site, BuildOptions};
+use crate::build::{build_into, BuildOptions};
+use crate::site::{OutputFile, Sink};
+
+/// Takes nothing: `check` writes no file.
+struct NoSink;
+
+impl Sink for NoSink {
+    fn put(&self, _file: OutputFile) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn wants_pages(&self) -> bool {
+        false
+    }
+}
 
 pub fn run(root: &std::path::Path, drafts: bool) -> u8 {
     let opts = BuildOptions {
@@ -9,7 +23,7 @@ pub fn run(root: &std::path::Path, drafts: bool) -> u8 {
         lint: true,
         ..Default::default()
     };
-    match build_site(&opts) {
+    match build_into(&opts, &NoSink) {
         Ok(built) => {
             super::print_diagnostics(&built.warnings);
             eprintln!(

@@ -83,6 +83,12 @@ pub trait Sink: Sync {
     fn keep(&self, _path: &str, _key: u64) -> bool {
         false
     }
+
+    /// False for a sink that only wants to know which pages there are
+    /// (`check`): pages are then rendered once per template, to find errors.
+    fn wants_pages(&self) -> bool {
+        true
+    }
 }
 
 /// What a link to each entity needs (href, kind, hover title).

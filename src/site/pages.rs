@@ -42,6 +42,8 @@ pub struct Ctx<'a> {
     pub sink: &'a dyn Sink,
     /// Pages the sink kept without rendering.
     pub kept: std::sync::Mutex<Vec<String>>,
+    /// Templates rendered at least once.
+    pub used: std::sync::Mutex<std::collections::HashSet<String>>,
     pub a: &'a Annotated,
     pub site: &'a Site,
     pub theme: &'a Theme,
@@ -65,6 +67,13 @@ impl Ctx<'_> {
             m.extend(e);
         }
         let path = file_of(&self.site.urls.base_path, url);
+        if !self.sink.wants_pages() && !self.first_use(template) {
+            // `check`: one page of each template is enough to find errors.
+            if let Ok(mut k) = self.kept.lock() {
+                k.push(path);
+            }
+            return Ok(None);
+        }
         let key = page_key(self.theme.fingerprint, template, &v);
         if self.sink.keep(&path, key) {
             if let Ok(mut k) = self.kept.lock() {
@@ -79,6 +88,14 @@ impl Ctx<'_> {
             bytes: html.into_bytes(),
             key,
         }))
+    }
+
+    /// True the first time a template is asked for.
+    fn first_use(&self, template: &str) -> bool {
+        self.used
+            .lock()
+            .map(|mut u| u.insert(template.to_string()))
+            .unwrap_or(true)
     }
 
     fn entity_item(&self, e: u32, count: usize) -> Value {
@@ -148,6 +165,7 @@ pub fn render_all(
     let cx = Ctx {
         sink,
         kept: std::sync::Mutex::new(Vec::new()),
+        used: Default::default(),
         a,
         site,
         theme,
@@ -195,9 +213,15 @@ pub fn render_all(
                 json!({}),
             )?])
         }),
-        Box::new(move || Ok(feeds::atom(cx).into_iter().map(Some).collect())),
-        Box::new(move || Ok(vec![Some(json::entities_json(cx))])),
     ];
+    let mut jobs = jobs;
+    // Data files are not pages: a sink that wants no pages does not get them.
+    if sink.wants_pages() {
+        jobs.push(Box::new(move || {
+            Ok(feeds::atom(cx).into_iter().map(Some).collect())
+        }));
+        jobs.push(Box::new(move || Ok(vec![Some(json::entities_json(cx))])));
+    }
     jobs.par_iter().for_each(|j| emit(j()));
     (0..a.content.articles.len())
         .into_par_iter()
