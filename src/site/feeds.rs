@@ -36,7 +36,7 @@ pub fn atom(cx: &Ctx) -> Vec<OutputFile> {
         "<id>{}</id>\n<updated>{updated}</updated>\n",
         xml(&cfg.base_url)
     ));
-    x.push_str("<generator uri=\"https://github.com/dossier\">dossier</generator>\n");
+    x.push_str("<generator>dossier</generator>\n");
     for (i, a) in arts.iter().enumerate().take(FEED_SIZE) {
         let url = urls.absolute(&urls.article(&a.slug));
         x.push_str("<entry>\n");
