@@ -15,9 +15,11 @@ use crate::render::{highlight::Highlighter, theme::Theme};
 use crate::site::{self, urls::Urls, OutputFile, Sink};
 use pulldown_cmark::{Event, Tag};
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 #[derive(Debug, Clone, Default)]
@@ -92,7 +94,7 @@ pub struct Annotated {
     pub index: EntityIndex,
     pub urls: Urls,
     pub entity_refs: Vec<EntityRef>,
-    pub articles: Vec<ArticleDoc>,
+    pub articles: Vec<Arc<ArticleDoc>>,
     pub entity_docs: Vec<Rendered>,
     pub page_docs: Vec<Rendered>,
 }
@@ -162,10 +164,32 @@ fn finish(doc: AnnotatedDoc, file: &Source, refs: &[EntityRef], hl: &Highlighter
     }
 }
 
+/// Annotated articles of an earlier run, for `serve`: an article whose files
+/// and context (entities, settings) are unchanged is not annotated again.
+#[derive(Default)]
+pub struct ArticleCache {
+    context: u64,
+    /// By path: (hash of its text and sidecar, the result, its diagnostics).
+    articles: HashMap<PathBuf, (u64, Arc<ArticleDoc>, Vec<Diagnostic>)>,
+}
+
+/// A hash of an article's own inputs: its text and its annotations' files.
+fn article_key(a: &content::Article) -> u64 {
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    a.file.text.hash(&mut h);
+    for an in &a.annotations {
+        if !Arc::ptr_eq(&an.file, &a.file) {
+            an.file.text.hash(&mut h);
+        }
+    }
+    h.finish()
+}
+
 /// Loads, annotates and renders the Markdown of the site at `opts.root`.
 pub fn annotate_site(
     opts: &BuildOptions,
     hl: &Highlighter,
+    cache: Option<&Mutex<ArticleCache>>,
     diags: &mut Diagnostics,
 ) -> Option<Annotated> {
     let root = &opts.root;
@@ -191,10 +215,33 @@ pub fn annotate_site(
     let urls = Urls::new(&config.base_url, &config.base_path);
     let entity_refs = site::entity_refs(&content.entities, &urls);
 
-    let results: Vec<(ArticleDoc, Vec<Diagnostic>)> = content
+    // What every article's rendering depends on besides its own files: the
+    // entities (names, ids, kinds, summaries), the URLs and the settings.
+    let context_key = {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        for e in &content.entities {
+            e.file.path.hash(&mut h);
+            e.file.text.hash(&mut h);
+        }
+        config.base_url.hash(&mut h);
+        format!("{:?}{:?}", config.autolink, config.kinds).hash(&mut h);
+        h.finish()
+    };
+    let cached = |a: &content::Article| -> Option<(Arc<ArticleDoc>, Vec<Diagnostic>)> {
+        let cache = cache?.lock().ok()?;
+        if cache.context != context_key {
+            return None;
+        }
+        let (text, doc, d) = cache.articles.get(&a.file.path)?;
+        (*text == article_key(a)).then(|| (doc.clone(), d.clone()))
+    };
+    let results: Vec<(Arc<ArticleDoc>, Vec<Diagnostic>)> = content
         .articles
         .par_iter()
         .map(|a| {
+            if let Some(hit) = cached(a) {
+                return hit;
+            }
             let mut d = Vec::new();
             let subjects = resolve_list(&index, a, &a.meta.entities, "entities", &mut d);
             let no_autolink: HashSet<u32> =
@@ -208,15 +255,27 @@ pub fn annotate_site(
                 annotations: &a.annotations,
             };
             let doc = annotate::annotate(&a.file, a.body_offset, &index, &settings, &mut d);
-            (
-                ArticleDoc {
-                    r: finish(doc, &a.file, &entity_refs, hl),
-                    subjects,
-                },
-                d,
-            )
+            let doc = Arc::new(ArticleDoc {
+                r: finish(doc, &a.file, &entity_refs, hl),
+                subjects,
+            });
+            (doc, d)
         })
         .collect();
+    if let Some(Ok(mut cache)) = cache.map(Mutex::lock) {
+        cache.context = context_key;
+        cache.articles = content
+            .articles
+            .iter()
+            .zip(&results)
+            .map(|(a, (doc, d))| {
+                (
+                    a.file.path.clone(),
+                    (article_key(a), doc.clone(), d.clone()),
+                )
+            })
+            .collect();
+    }
     let mut articles = Vec::with_capacity(results.len());
     for (a, d) in results {
         diags.extend(d);
@@ -295,6 +354,16 @@ fn resolve_list(
 /// the sink may have received some files: it is the sink's job to keep them
 /// from the user's output until the build has succeeded.
 pub fn build_into(opts: &BuildOptions, sink: &dyn Sink) -> Result<Report, Diagnostics> {
+    build_into_cached(opts, sink, None)
+}
+
+/// [`build_into`], reusing the annotations of unchanged articles from `cache`
+/// and leaving this run's in it.
+pub fn build_into_cached(
+    opts: &BuildOptions,
+    sink: &dyn Sink,
+    cache: Option<&Mutex<ArticleCache>>,
+) -> Result<Report, Diagnostics> {
     let mut timer = Timer {
         on: opts.timings,
         last: Instant::now(),
@@ -304,7 +373,7 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn Sink) -> Result<Report, Diagno
     timer.progress.stage("loading and annotating");
     let mut diags = Diagnostics::new();
     let hl = Highlighter::new();
-    let annotated = annotate_site(opts, &hl, &mut diags);
+    let annotated = annotate_site(opts, &hl, cache, &mut diags);
     timer.lap("annotate", "loading templates");
     let theme = Theme::load(&opts.root, &mut diags);
     let (Some(annotated), Some(theme)) = (annotated, theme) else {
@@ -399,8 +468,18 @@ pub fn build_site_reusing(
     opts: &BuildOptions,
     previous: Option<&Built>,
 ) -> Result<Built, Diagnostics> {
+    build_site_incremental(opts, previous, None)
+}
+
+/// What `serve` runs on every change: unchanged articles are not annotated
+/// again (`cache`), unchanged pages are not rendered again (`previous`).
+pub fn build_site_incremental(
+    opts: &BuildOptions,
+    previous: Option<&Built>,
+    cache: Option<&Mutex<ArticleCache>>,
+) -> Result<Built, Diagnostics> {
     let sink = MemorySink::reusing(previous);
-    let report = build_into(opts, &sink)?;
+    let report = build_into_cached(opts, &sink, cache)?;
     let mut files = sink.files.into_inner().unwrap_or_default();
     files.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(Built {
@@ -476,5 +555,33 @@ mod tests {
         );
         let fresh = build_site(&opts).unwrap();
         assert_eq!(fresh.files, edited.files);
+    }
+
+    #[test]
+    fn cached_annotations_give_what_a_fresh_build_gives() {
+        let d = site();
+        let opts = BuildOptions {
+            root: d.path().to_path_buf(),
+            ..Default::default()
+        };
+        let cache = Mutex::new(ArticleCache::default());
+        let first = build_site_incremental(&opts, None, Some(&cache)).unwrap();
+        assert_eq!(first.files, build_site(&opts).unwrap().files);
+        // An article edit, then an entity edit (which every article depends on).
+        std::fs::write(
+            d.path().join("content/articles/a.md"),
+            "+++\ntitle = \"A\"\ndate = 2025-01-01\n+++\nAna Pérez spoke twice. Ana Pérez.\n",
+        )
+        .unwrap();
+        let second = build_site_incremental(&opts, Some(&first), Some(&cache)).unwrap();
+        assert_eq!(second.files, build_site(&opts).unwrap().files);
+        std::fs::write(
+            d.path().join("content/entities/people/ana.md"),
+            "+++\nname = \"Ana Pérez\"\naliases = [\"Ana\"]\n+++\n",
+        )
+        .unwrap();
+        let third = build_site_incremental(&opts, Some(&second), Some(&cache)).unwrap();
+        assert_eq!(third.files, build_site(&opts).unwrap().files);
+        assert_ne!(third.files, second.files);
     }
 }
