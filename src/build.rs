@@ -65,8 +65,18 @@ pub struct MentionRec {
     pub entity: u32,
     /// n of the anchor `m-<id>-<n>`.
     pub n: u32,
+    /// The words around the mention, as one string ...
+    pub snippet: String,
+    /// ... and where the mention stands in it (byte range).
+    pub mark: (u32, u32),
+}
+
+impl MentionRec {
     /// Text before, the mention, text after.
-    pub snippet: (String, String, String),
+    pub fn parts(&self) -> (&str, &str, &str) {
+        let (s, e) = (self.mark.0 as usize, self.mark.1 as usize);
+        (&self.snippet[..s], &self.snippet[s..e], &self.snippet[e..])
+    }
 }
 
 /// A document after annotation and rendering.
@@ -114,13 +124,24 @@ impl Timer {
         self.spans.push((name, now - self.last));
         if self.on {
             eprintln!(
-                "  {:<10} {:>8.1} ms",
+                "  {:<10} {:>8.1} ms   rss {:>5} MB",
                 name,
-                (now - self.last).as_secs_f64() * 1000.0
+                (now - self.last).as_secs_f64() * 1000.0,
+                rss_mb()
             );
         }
         self.last = now;
     }
+}
+
+/// Resident memory of this process in MB (Linux), for `--timings`.
+fn rss_mb() -> u64 {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    status
+        .lines()
+        .find_map(|l| l.strip_prefix("VmRSS:"))
+        .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+        .map_or(0, |kb| kb / 1024)
 }
 
 /// Annotated and rendered: keeps only what the pages need.
@@ -152,7 +173,11 @@ fn finish(doc: AnnotatedDoc, file: &Source, refs: &[EntityRef], hl: &Highlighter
         .map(|m| MentionRec {
             entity: m.entity,
             n: m.n,
-            snippet: m.snippet,
+            mark: (
+                m.snippet.0.len() as u32,
+                (m.snippet.0.len() + m.snippet.1.len()) as u32,
+            ),
+            snippet: format!("{}{}{}", m.snippet.0, m.snippet.1, m.snippet.2),
         })
         .collect();
     mentions.sort_by_key(|m| (m.entity, m.n));
@@ -227,39 +252,49 @@ pub fn annotate_site(
         format!("{:?}{:?}", config.autolink, config.kinds).hash(&mut h);
         h.finish()
     };
-    let cached = |a: &content::Article| -> Option<(Arc<ArticleDoc>, Vec<Diagnostic>)> {
+    let cached = |a: &content::Article, key: u64| -> Option<(Arc<ArticleDoc>, Vec<Diagnostic>)> {
         let cache = cache?.lock().ok()?;
         if cache.context != context_key {
             return None;
         }
         let (text, doc, d) = cache.articles.get(&a.file.path)?;
-        (*text == article_key(a)).then(|| (doc.clone(), d.clone()))
+        (*text == key).then(|| (doc.clone(), d.clone()))
     };
-    let results: Vec<(Arc<ArticleDoc>, Vec<Diagnostic>)> = content
+    let want_keys = cache.is_some();
+    let results: Vec<(Arc<ArticleDoc>, Vec<Diagnostic>, u64)> = content
         .articles
-        .par_iter()
+        .par_iter_mut()
         .map(|a| {
-            if let Some(hit) = cached(a) {
-                return hit;
-            }
-            let mut d = Vec::new();
-            let subjects = resolve_list(&index, a, &a.meta.entities, "entities", &mut d);
-            let no_autolink: HashSet<u32> =
-                resolve_list(&index, a, &a.meta.no_autolink, "no_autolink", &mut d)
-                    .into_iter()
-                    .collect();
-            let settings = Settings {
-                mentions: true,
-                autolink: config.autolink,
-                no_autolink: &no_autolink,
-                annotations: &a.annotations,
+            let key = if want_keys { article_key(a) } else { 0 };
+            let (doc, d) = match cached(a, key) {
+                Some(hit) => hit,
+                None => {
+                    let mut d = Vec::new();
+                    let subjects = resolve_list(&index, a, &a.meta.entities, "entities", &mut d);
+                    let no_autolink: HashSet<u32> =
+                        resolve_list(&index, a, &a.meta.no_autolink, "no_autolink", &mut d)
+                            .into_iter()
+                            .collect();
+                    let settings = Settings {
+                        mentions: true,
+                        autolink: config.autolink,
+                        no_autolink: &no_autolink,
+                        annotations: &a.annotations,
+                    };
+                    let doc = annotate::annotate(&a.file, a.body_offset, &index, &settings, &mut d);
+                    (
+                        Arc::new(ArticleDoc {
+                            r: finish(doc, &a.file, &entity_refs, hl),
+                            subjects,
+                        }),
+                        d,
+                    )
+                }
             };
-            let doc = annotate::annotate(&a.file, a.body_offset, &index, &settings, &mut d);
-            let doc = Arc::new(ArticleDoc {
-                r: finish(doc, &a.file, &entity_refs, hl),
-                subjects,
-            });
-            (doc, d)
+            // The text is no longer needed: free it now, the largest part
+            // of the content, so the whole archive is never held twice.
+            a.release_text();
+            (doc, d, key)
         })
         .collect();
     if let Some(Ok(mut cache)) = cache.map(Mutex::lock) {
@@ -268,16 +303,11 @@ pub fn annotate_site(
             .articles
             .iter()
             .zip(&results)
-            .map(|(a, (doc, d))| {
-                (
-                    a.file.path.clone(),
-                    (article_key(a), doc.clone(), d.clone()),
-                )
-            })
+            .map(|(a, (doc, d, key))| (a.file.path.clone(), (*key, doc.clone(), d.clone())))
             .collect();
     }
     let mut articles = Vec::with_capacity(results.len());
-    for (a, d) in results {
+    for (a, d, _) in results {
         diags.extend(d);
         articles.push(a);
     }
@@ -305,11 +335,6 @@ pub fn annotate_site(
         .unzip();
     diags.extend(ed.into_iter().flatten());
     diags.extend(pd.into_iter().flatten());
-    // The articles' text is no longer needed: free it (the largest part of
-    // the content) before the pages are rendered.
-    for a in &mut content.articles {
-        a.release_text();
-    }
     Some(Annotated {
         config,
         content,

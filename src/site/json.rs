@@ -1,95 +1,106 @@
 //! `entities.json`: every entity with every article that mentions it and
 //! each mention (anchor, URL, snippet), for reuse outside the site.
+//!
+//! Written straight into its buffer: on a large archive this file holds
+//! hundreds of thousands of mentions, and building a tree of owned values
+//! first would double the build's peak memory.
 
 use super::pages::Ctx;
 use super::OutputFile;
-use serde::Serialize;
 
-#[derive(Serialize)]
-struct Root<'a> {
-    entities: Vec<EntityOut<'a>>,
+/// Appends `s` as a JSON string.
+fn string(out: &mut Vec<u8>, s: &str) {
+    // Writing into a Vec cannot fail.
+    let _ = serde_json::to_writer(&mut *out, s);
 }
 
-#[derive(Serialize)]
-struct EntityOut<'a> {
-    id: &'a str,
-    name: &'a str,
-    kind: &'a str,
-    aliases: Vec<&'a str>,
-    summary: &'a str,
-    url: String,
-    mention_count: usize,
-    articles: Vec<ArticleOut<'a>>,
-}
-
-#[derive(Serialize)]
-struct ArticleOut<'a> {
-    slug: &'a str,
-    title: &'a str,
-    date: String,
-    url: String,
-    mentions: Vec<MentionOut>,
-}
-
-#[derive(Serialize)]
-struct MentionOut {
-    anchor: String,
-    url: String,
-    snippet: String,
+fn key(out: &mut Vec<u8>, k: &str) {
+    string(out, k);
+    out.push(b':');
 }
 
 pub fn entities_json(cx: &Ctx) -> OutputFile {
     let urls = &cx.site.urls;
     let a = cx.a;
-    let entities = a
-        .content
-        .entities
-        .iter()
-        .enumerate()
-        .map(|(e, ent)| EntityOut {
-            id: &ent.id,
-            name: &ent.meta.name,
-            kind: &ent.kind,
-            aliases: ent
-                .meta
-                .aliases
-                .iter()
-                .map(|s| s.get_ref().as_str())
-                .collect(),
-            summary: &ent.meta.summary,
-            url: urls.absolute(&urls.entity(&ent.id, 1)),
-            mention_count: cx.site.mention_count[e],
-            articles: cx.site.mentions_of[e]
-                .iter()
-                .map(|(ai, ms)| {
-                    let art = &a.content.articles[*ai];
-                    let url = urls.absolute(&urls.article(&art.slug));
-                    let doc = &a.articles[*ai].r;
-                    ArticleOut {
-                        slug: &art.slug,
-                        title: &art.meta.title,
-                        date: art.meta.date.iso(),
-                        mentions: ms
-                            .iter()
-                            .map(|&mi| {
-                                let m = &doc.mentions[mi];
-                                let anchor = format!("m-{}-{}", ent.id, m.n);
-                                MentionOut {
-                                    url: format!("{url}#{anchor}"),
-                                    anchor,
-                                    snippet: format!(
-                                        "{}{}{}",
-                                        m.snippet.0, m.snippet.1, m.snippet.2
-                                    ),
-                                }
-                            })
-                            .collect(),
-                        url,
-                    }
-                })
-                .collect(),
-        })
-        .collect();
-    let bytes = serde_json::to_vec(&Root { entities }).unwrap_or_default();
-    OutputFile::new("entities.json", bytes)
+    let mut out: Vec<u8> = Vec::with_capacity(1 << 20);
+    out.extend_from_slice(b"{\"entities\":[");
+    for (e, ent) in a.content.entities.iter().enumerate() {
+        if e > 0 {
+            out.push(b',');
+        }
+        out.push(b'{');
+        key(&mut out, "id");
+        string(&mut out, &ent.id);
+        out.push(b',');
+        key(&mut out, "name");
+        string(&mut out, &ent.meta.name);
+        out.push(b',');
+        key(&mut out, "kind");
+        string(&mut out, &ent.kind);
+        out.push(b',');
+        key(&mut out, "aliases");
+        out.push(b'[');
+        for (i, alias) in ent.meta.aliases.iter().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            string(&mut out, alias.get_ref());
+        }
+        out.extend_from_slice(b"],");
+        key(&mut out, "summary");
+        string(&mut out, &ent.meta.summary);
+        out.push(b',');
+        key(&mut out, "url");
+        string(&mut out, &urls.absolute(&urls.entity(&ent.id, 1)));
+        out.push(b',');
+        key(&mut out, "mention_count");
+        out.extend_from_slice(cx.site.mention_count[e].to_string().as_bytes());
+        out.push(b',');
+        key(&mut out, "articles");
+        out.push(b'[');
+        for (k, (ai, ms)) in cx.site.mentions_of[e].iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            let art = &a.content.articles[*ai];
+            let url = urls.absolute(&urls.article(&art.slug));
+            let doc = &a.articles[*ai].r;
+            out.push(b'{');
+            key(&mut out, "slug");
+            string(&mut out, &art.slug);
+            out.push(b',');
+            key(&mut out, "title");
+            string(&mut out, &art.meta.title);
+            out.push(b',');
+            key(&mut out, "date");
+            string(&mut out, &art.meta.date.iso());
+            out.push(b',');
+            key(&mut out, "url");
+            string(&mut out, &url);
+            out.push(b',');
+            key(&mut out, "mentions");
+            out.push(b'[');
+            for (j, &mi) in ms.iter().enumerate() {
+                if j > 0 {
+                    out.push(b',');
+                }
+                let m = &doc.mentions[mi];
+                let anchor = format!("m-{}-{}", ent.id, m.n);
+                out.push(b'{');
+                key(&mut out, "anchor");
+                string(&mut out, &anchor);
+                out.push(b',');
+                key(&mut out, "url");
+                string(&mut out, &format!("{url}#{anchor}"));
+                out.push(b',');
+                key(&mut out, "snippet");
+                string(&mut out, &m.snippet);
+                out.push(b'}');
+            }
+            out.extend_from_slice(b"]}");
+        }
+        out.extend_from_slice(b"]}");
+    }
+    out.extend_from_slice(b"]}\n");
+    OutputFile::new("entities.json", out)
 }

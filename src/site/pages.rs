@@ -403,12 +403,12 @@ fn entities_index(cx: &Ctx) -> Result<Option<OutputFile>, Diagnostic> {
 }
 
 /// The snippet of a mention as HTML, the mention itself in `<mark>`.
-pub fn snippet_html(s: &(String, String, String)) -> String {
+pub fn snippet_html(s: (&str, &str, &str)) -> String {
     format!(
         "{}<mark>{}</mark>{}",
-        crate::escape::html(&s.0),
-        crate::escape::html(&s.1),
-        crate::escape::html(&s.2)
+        crate::escape::html(s.0),
+        crate::escape::html(s.1),
+        crate::escape::html(s.2)
     )
 }
 
@@ -460,7 +460,7 @@ fn entity_pages(cx: &Ctx, e: usize) -> Result<Vec<Option<OutputFile>>, Diagnosti
                     .take(SNIPPETS_SHOWN)
                     .map(|&mi| {
                         let m = &doc.mentions[mi];
-                        json!({"html": snippet_html(&m.snippet), "url": format!("{article_url}#m-{}-{}", ent.id, m.n)})
+                        json!({"html": snippet_html(m.parts()), "url": format!("{article_url}#m-{}-{}", ent.id, m.n)})
                     })
                     .collect();
                 json!({
