@@ -189,6 +189,9 @@ fn finish(doc: AnnotatedDoc, file: &Source, refs: &[EntityRef], hl: &Highlighter
     }
 }
 
+/// One article's annotation: the result, its diagnostics, the hash of its inputs.
+type Annotation = (Arc<ArticleDoc>, Vec<Diagnostic>, u64);
+
 /// Annotated articles of an earlier run, for `serve`: an article whose files
 /// and context (entities, settings) are unchanged is not annotated again.
 #[derive(Default)]
@@ -235,16 +238,16 @@ pub fn annotate_site(
             return None;
         }
     }
-    let mut content = content::load(root, &config, opts.drafts, diags);
-    let index = EntityIndex::build(&content.entities, diags);
+    let entities = content::load_entities(root, &config, diags);
+    let index = EntityIndex::build(&entities, diags);
     let urls = Urls::new(&config.base_url, &config.base_path);
-    let entity_refs = site::entity_refs(&content.entities, &urls);
+    let entity_refs = site::entity_refs(&entities, &urls);
 
     // What every article's rendering depends on besides its own files: the
     // entities (names, ids, kinds, summaries), the URLs and the settings.
     let context_key = {
         let mut h = std::collections::hash_map::DefaultHasher::new();
-        for e in &content.entities {
+        for e in &entities {
             e.file.path.hash(&mut h);
             e.file.text.hash(&mut h);
         }
@@ -261,42 +264,47 @@ pub fn annotate_site(
         (*text == key).then(|| (doc.clone(), d.clone()))
     };
     let want_keys = cache.is_some();
-    let results: Vec<(Arc<ArticleDoc>, Vec<Diagnostic>, u64)> = content
-        .articles
-        .par_iter_mut()
-        .map(|a| {
-            let key = if want_keys { article_key(a) } else { 0 };
-            let (doc, d) = match cached(a, key) {
-                Some(hit) => hit,
-                None => {
-                    let mut d = Vec::new();
-                    let subjects = resolve_list(&index, a, &a.meta.entities, "entities", &mut d);
-                    let no_autolink: HashSet<u32> =
-                        resolve_list(&index, a, &a.meta.no_autolink, "no_autolink", &mut d)
-                            .into_iter()
-                            .collect();
-                    let settings = Settings {
-                        mentions: true,
-                        autolink: config.autolink,
-                        no_autolink: &no_autolink,
-                        annotations: &a.annotations,
-                    };
-                    let doc = annotate::annotate(&a.file, a.body_offset, &index, &settings, &mut d);
-                    (
-                        Arc::new(ArticleDoc {
-                            r: finish(doc, &a.file, &entity_refs, hl),
-                            subjects,
-                        }),
-                        d,
-                    )
-                }
-            };
-            // The text is no longer needed: free it now, the largest part
-            // of the content, so the whole archive is never held twice.
-            a.release_text();
-            (doc, d, key)
-        })
-        .collect();
+    // Each article is annotated and rendered as soon as it is read.
+    let loaded = content::load_articles(root, opts.drafts, diags, |a| {
+        let key = if want_keys { article_key(a) } else { 0 };
+        let (doc, d) = match cached(a, key) {
+            Some(hit) => hit,
+            None => {
+                let mut d = Vec::new();
+                let subjects = resolve_list(&index, a, &a.meta.entities, "entities", &mut d);
+                let no_autolink: HashSet<u32> =
+                    resolve_list(&index, a, &a.meta.no_autolink, "no_autolink", &mut d)
+                        .into_iter()
+                        .collect();
+                let settings = Settings {
+                    mentions: true,
+                    autolink: config.autolink,
+                    no_autolink: &no_autolink,
+                    annotations: &a.annotations,
+                };
+                let doc = annotate::annotate(&a.file, a.body_offset, &index, &settings, &mut d);
+                (
+                    Arc::new(ArticleDoc {
+                        r: finish(doc, &a.file, &entity_refs, hl),
+                        subjects,
+                    }),
+                    d,
+                )
+            }
+        };
+        // The text is no longer needed: free it now, the largest part
+        // of the content, so the whole archive is never held twice.
+        a.release_text();
+        (doc, d, key)
+    });
+    let pages = content::load_pages(root, opts.drafts, diags);
+    let (articles, results): (Vec<content::Article>, Vec<Annotation>) = loaded.into_iter().unzip();
+    content::check_unique_slugs(&articles, &pages, diags);
+    let content = Content {
+        articles,
+        entities,
+        pages,
+    };
     if let Some(Ok(mut cache)) = cache.map(Mutex::lock) {
         cache.context = context_key;
         cache.articles = content

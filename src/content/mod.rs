@@ -31,45 +31,24 @@ const RESERVED: &[&str] = &["articles", "entities", "tags", "archive", "page", "
 
 /// Reads the content of the site at `root`.
 pub fn load(root: &Path, config: &Config, drafts: bool, diags: &mut Diagnostics) -> Content {
-    let article_files = files_under(root, "content/articles", diags);
+    let entities = load_entities(root, config, diags);
+    let pages = load_pages(root, drafts, diags);
+    let articles = load_articles(root, drafts, diags, |_| ())
+        .into_iter()
+        .map(|(a, _)| a)
+        .collect();
+    let content = Content {
+        articles,
+        entities,
+        pages,
+    };
+    check_unique_slugs(&content.articles, &content.pages, diags);
+    content
+}
+
+/// Reads `content/entities/`, sorted by id; duplicate ids are errors.
+pub fn load_entities(root: &Path, config: &Config, diags: &mut Diagnostics) -> Vec<Entity> {
     let entity_files = files_under(root, "content/entities", diags);
-    let page_files = files_under(root, "content/pages", diags);
-
-    let (md, sidecars): (Vec<PathBuf>, Vec<PathBuf>) = article_files
-        .into_iter()
-        .partition(|p| p.extension().is_some_and(|e| e == "md"));
-    let sidecars: Vec<PathBuf> = sidecars
-        .into_iter()
-        .filter(|p| p.to_string_lossy().ends_with(".annotations.toml"))
-        .collect();
-    let mut sidecar_of: HashMap<PathBuf, PathBuf> = HashMap::new();
-    for s in &sidecars {
-        let name = s.file_name().unwrap_or_default().to_string_lossy();
-        let stem = name.trim_end_matches(".annotations.toml");
-        let article = s.with_file_name(format!("{stem}.md"));
-        if !md.contains(&article) {
-            diags.push(Diagnostic::file(
-                Severity::Warning,
-                s,
-                format!(
-                    "annotation file has no article beside it (expected {})",
-                    article.display()
-                ),
-            ));
-        }
-        sidecar_of.insert(article, s.clone());
-    }
-
-    let results: Vec<(Option<Article>, Vec<Diagnostic>)> = md
-        .par_iter()
-        .map(|p| load_article(root, p, sidecar_of.get(p), drafts))
-        .collect();
-    let mut articles = Vec::new();
-    for (a, d) in results {
-        diags.extend(d);
-        articles.extend(a);
-    }
-
     let entity_md: Vec<&PathBuf> = entity_files
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "md"))
@@ -85,7 +64,14 @@ pub fn load(root: &Path, config: &Config, drafts: bool, diags: &mut Diagnostics)
             Err(d) => diags.extend(d),
         }
     }
+    check_unique_ids(&entities, diags);
+    entities.sort_by(|a, b| a.id.cmp(&b.id));
+    entities
+}
 
+/// Reads `content/pages/`, by weight then title.
+pub fn load_pages(root: &Path, drafts: bool, diags: &mut Diagnostics) -> Vec<Page> {
+    let page_files = files_under(root, "content/pages", diags);
     let mut pages = Vec::new();
     for p in page_files
         .iter()
@@ -97,17 +83,6 @@ pub fn load(root: &Path, config: &Config, drafts: bool, diags: &mut Diagnostics)
             Err(d) => diags.push(d),
         }
     }
-
-    check_unique_slugs(&articles, &pages, diags);
-    check_unique_ids(&entities, diags);
-
-    articles.sort_by(|a, b| {
-        b.meta
-            .date
-            .cmp(&a.meta.date)
-            .then_with(|| a.slug.cmp(&b.slug))
-    });
-    entities.sort_by(|a, b| a.id.cmp(&b.id));
     pages.sort_by(|a, b| {
         (a.meta.weight.is_none(), a.meta.weight, &a.meta.title).cmp(&(
             b.meta.weight.is_none(),
@@ -115,11 +90,70 @@ pub fn load(root: &Path, config: &Config, drafts: bool, diags: &mut Diagnostics)
             &b.meta.title,
         ))
     });
-    Content {
-        articles,
-        entities,
-        pages,
+    pages
+}
+
+/// Reads `content/articles/**` in parallel, handing each article to `with`
+/// as soon as it is parsed (so its text can be processed and released
+/// without the whole archive ever being held at once). Gives the articles
+/// newest first, each with what `with` made of it.
+pub fn load_articles<T: Send>(
+    root: &Path,
+    drafts: bool,
+    diags: &mut Diagnostics,
+    with: impl Fn(&mut Article) -> T + Sync,
+) -> Vec<(Article, T)> {
+    let article_files = files_under(root, "content/articles", diags);
+    let (md, sidecars): (Vec<PathBuf>, Vec<PathBuf>) = article_files
+        .into_iter()
+        .partition(|p| p.extension().is_some_and(|e| e == "md"));
+    let md_set: std::collections::HashSet<&PathBuf> = md.iter().collect();
+    let mut sidecar_of: HashMap<PathBuf, PathBuf> = HashMap::new();
+    for s in sidecars
+        .iter()
+        .filter(|p| p.to_string_lossy().ends_with(".annotations.toml"))
+    {
+        let name = s.file_name().unwrap_or_default().to_string_lossy();
+        let stem = name.trim_end_matches(".annotations.toml");
+        let article = s.with_file_name(format!("{stem}.md"));
+        if !md_set.contains(&article) {
+            diags.push(Diagnostic::file(
+                Severity::Warning,
+                s,
+                format!(
+                    "annotation file has no article beside it (expected {})",
+                    article.display()
+                ),
+            ));
+        }
+        sidecar_of.insert(article, s.clone());
     }
+    type Loaded<T> = (Option<(Article, T)>, Vec<Diagnostic>);
+    let results: Vec<Loaded<T>> = md
+        .par_iter()
+        .map(|p| {
+            let (a, d) = load_article(root, p, sidecar_of.get(p), drafts);
+            (
+                a.map(|mut a| {
+                    let t = with(&mut a);
+                    (a, t)
+                }),
+                d,
+            )
+        })
+        .collect();
+    let mut articles = Vec::new();
+    for (a, d) in results {
+        diags.extend(d);
+        articles.extend(a);
+    }
+    articles.sort_by(|(a, _), (b, _)| {
+        b.meta
+            .date
+            .cmp(&a.meta.date)
+            .then_with(|| a.slug.cmp(&b.slug))
+    });
+    articles
 }
 
 /// Files below `root/dir`, relative to `root`, sorted; hidden files skipped.
@@ -386,7 +420,7 @@ fn load_page(root: &Path, rel: &Path) -> Result<Page, Diagnostic> {
     })
 }
 
-fn check_unique_slugs(articles: &[Article], pages: &[Page], diags: &mut Diagnostics) {
+pub fn check_unique_slugs(articles: &[Article], pages: &[Page], diags: &mut Diagnostics) {
     let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
     for a in articles {
         if let Some(first) = seen.insert(&a.slug, &a.file.path) {
