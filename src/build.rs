@@ -86,6 +86,8 @@ pub struct Rendered {
     pub mentions: Vec<MentionRec>,
     /// The first paragraph as text (the default summary).
     pub first_paragraph: String,
+    /// A hash of everything above that pages show (body, notes, mentions).
+    pub hash: u64,
     /// Link and image destinations written in the Markdown, each as a
     /// warning ready to be issued should it point at nothing (for `check`).
     pub links: Vec<(String, Diagnostic)>,
@@ -107,6 +109,9 @@ pub struct Annotated {
     pub articles: Vec<Arc<ArticleDoc>>,
     pub entity_docs: Vec<Rendered>,
     pub page_docs: Vec<Rendered>,
+    /// A hash of what every page depends on besides its own data: the
+    /// entities' files, the base URL, the settings.
+    pub context_key: u64,
 }
 
 struct Timer {
@@ -181,7 +186,18 @@ fn finish(doc: AnnotatedDoc, file: &Source, refs: &[EntityRef], hl: &Highlighter
         })
         .collect();
     mentions.sort_by_key(|m| (m.entity, m.n));
+    let hash = {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        html.body.hash(&mut h);
+        html.notes.hash(&mut h);
+        first_paragraph.hash(&mut h);
+        for m in &mentions {
+            (m.entity, m.n, &m.snippet, m.mark).hash(&mut h);
+        }
+        h.finish()
+    };
     Rendered {
+        hash,
         html,
         mentions,
         first_paragraph,
@@ -344,6 +360,7 @@ pub fn annotate_site(
     diags.extend(ed.into_iter().flatten());
     diags.extend(pd.into_iter().flatten());
     Some(Annotated {
+        context_key,
         config,
         content,
         index,

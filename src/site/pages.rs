@@ -9,6 +9,7 @@ use crate::render::theme::{Theme, STATIC};
 use crate::site::urls::file_of;
 use rayon::prelude::*;
 use serde_json::{json, Value};
+use std::hash::{Hash, Hasher};
 use std::path::Path;
 
 /// Articles on one page of the home list.
@@ -49,6 +50,11 @@ pub struct Ctx<'a> {
     pub theme: &'a Theme,
     pub base: Value,
     pub summaries: Vec<Value>,
+    /// Per article: a hash of its summary (what lists show of it).
+    pub summary_hash: Vec<u64>,
+    /// A hash of what every page depends on: templates, site settings and
+    /// navigation, entities.
+    pub global: u64,
 }
 
 impl Ctx<'_> {
@@ -88,6 +94,48 @@ impl Ctx<'_> {
             bytes: html.into_bytes(),
             key,
         }))
+    }
+
+    /// Like [`Ctx::render`], for pages whose key is computed from the site
+    /// model instead of from their context, so that a page the sink keeps
+    /// costs neither a context nor a render: `key` must change whenever
+    /// anything `extra` would hold changes.
+    fn page(
+        &self,
+        template: &str,
+        url: &str,
+        key: u64,
+        extra: impl FnOnce() -> Value,
+    ) -> Result<Option<OutputFile>, Diagnostic> {
+        let path = file_of(&self.site.urls.base_path, url);
+        let checking = !self.sink.wants_pages() && !self.first_use(template);
+        if checking || self.sink.keep(&path, key) {
+            if let Ok(mut k) = self.kept.lock() {
+                k.push(path);
+            }
+            return Ok(None);
+        }
+        let mut v = self.base.clone();
+        if let (Some(m), Value::Object(e)) = (v.as_object_mut(), extra()) {
+            m.insert("page_url".into(), Value::String(url.to_string()));
+            m.extend(e);
+        }
+        let ctx = tera::Context::from_value(v).unwrap_or_default();
+        let html = self.theme.render(template, &ctx)?;
+        Ok(Some(OutputFile {
+            path,
+            bytes: html.into_bytes(),
+            key,
+        }))
+    }
+
+    /// A key for [`Ctx::page`]: the global hash, the page kind, and `parts`.
+    fn key(&self, kind: &str, parts: impl Hash) -> u64 {
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        self.global.hash(&mut h);
+        kind.hash(&mut h);
+        parts.hash(&mut h);
+        h.finish().max(1)
     }
 
     /// True the first time a template is asked for.
@@ -162,6 +210,9 @@ pub fn render_all(
         "nav_pages": nav,
         "feed_url": urls.file("atom.xml"),
     });
+    let hash_json = |v: &Value| page_key(0, "", v);
+    let summary_hash: Vec<u64> = summaries.par_iter().map(hash_json).collect();
+    let global = page_key(theme.fingerprint, &a.context_key.to_string(), &base);
     let cx = Ctx {
         sink,
         kept: std::sync::Mutex::new(Vec::new()),
@@ -171,6 +222,8 @@ pub fn render_all(
         theme,
         base,
         summaries,
+        summary_hash,
+        global,
     };
     let cx = &cx;
     let paths: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
@@ -314,17 +367,12 @@ fn home_pages(cx: &Ctx) -> Result<Vec<Option<OutputFile>>, Diagnostic> {
     let total = n.div_ceil(HOME_PAGE_SIZE).max(1);
     (1..=total)
         .map(|p| {
-            let articles: Vec<&Value> = cx
-                .summaries
-                .iter()
-                .skip((p - 1) * HOME_PAGE_SIZE)
-                .take(HOME_PAGE_SIZE)
-                .collect();
-            cx.render(
-                "index.html",
-                &urls.home(p),
-                json!({"articles": articles, "paginator": paginator(p, total, |k| urls.home(k))}),
-            )
+            let range = ((p - 1) * HOME_PAGE_SIZE).min(n)..(p * HOME_PAGE_SIZE).min(n);
+            let key = cx.key("index", (p, total, &cx.summary_hash[range.clone()]));
+            cx.page("index.html", &urls.home(p), key, || {
+                let articles = &cx.summaries[range];
+                json!({"articles": articles, "paginator": paginator(p, total, |k| urls.home(k))})
+            })
         })
         .collect()
 }
@@ -333,45 +381,55 @@ fn article_page(cx: &Ctx, i: usize) -> Result<Option<OutputFile>, Diagnostic> {
     let a = cx.a;
     let site = cx.site;
     let art = &a.content.articles[i];
-    let mut groups = Vec::new();
-    for kind in &a.config.kinds {
-        let ents: Vec<Value> = site.article_entities[i]
-            .iter()
-            .filter(|(e, _)| a.content.entities[*e as usize].kind == kind.key)
-            .map(|&(e, c)| cx.entity_item(e, c))
-            .collect();
-        if !ents.is_empty() {
-            groups.push(json!({"kind": kind.key, "label": kind.label, "entities": ents}));
-        }
-    }
-    let related: Vec<Value> = site.related[i]
-        .iter()
-        .map(|&(r, shared)| {
-            let mut v = cx.summaries[r].clone();
-            v["shared"] = json!(shared);
-            v
-        })
-        .collect();
-    let mut article = cx.summaries[i].clone();
-    let source = art.meta.source.clone().unwrap_or_default();
-    let html = &a.articles[i].r.html;
-    article["content"] = json!(html.body);
-    article["notes"] = json!(html.notes);
-    article["source"] = json!(source);
-    article["entity_groups"] = json!(groups);
+    let doc = &a.articles[i].r;
     // Articles are newest first: the previous (older) one follows.
-    article["prev"] = cx.summaries.get(i + 1).cloned().unwrap_or(Value::Null);
-    article["next"] = if i > 0 {
-        cx.summaries[i - 1].clone()
-    } else {
-        Value::Null
-    };
-    article["related"] = json!(related);
-    cx.render(
-        "article.html",
-        &site.urls.article(&art.slug),
-        json!({ "article": article }),
-    )
+    let (prev, next) = (i + 1, i.checked_sub(1));
+    let related: Vec<(u64, usize)> = site.related[i]
+        .iter()
+        .map(|&(r, n)| (cx.summary_hash[r], n))
+        .collect();
+    let key = cx.key(
+        "article",
+        (
+            doc.hash,
+            &art.meta.source,
+            cx.summary_hash[i],
+            cx.summary_hash.get(prev),
+            next.map(|n| cx.summary_hash[n]),
+            related,
+            &site.article_entities[i],
+        ),
+    );
+    cx.page("article.html", &site.urls.article(&art.slug), key, || {
+        let mut groups = Vec::new();
+        for kind in &a.config.kinds {
+            let ents: Vec<Value> = site.article_entities[i]
+                .iter()
+                .filter(|(e, _)| a.content.entities[*e as usize].kind == kind.key)
+                .map(|&(e, c)| cx.entity_item(e, c))
+                .collect();
+            if !ents.is_empty() {
+                groups.push(json!({"kind": kind.key, "label": kind.label, "entities": ents}));
+            }
+        }
+        let related: Vec<Value> = site.related[i]
+            .iter()
+            .map(|&(r, shared)| {
+                let mut v = cx.summaries[r].clone();
+                v["shared"] = json!(shared);
+                v
+            })
+            .collect();
+        let mut article = cx.summaries[i].clone();
+        article["content"] = json!(doc.html.body);
+        article["notes"] = json!(doc.html.notes);
+        article["source"] = json!(art.meta.source.clone().unwrap_or_default());
+        article["entity_groups"] = json!(groups);
+        article["prev"] = cx.summaries.get(prev).cloned().unwrap_or(Value::Null);
+        article["next"] = next.map_or(Value::Null, |n| cx.summaries[n].clone());
+        article["related"] = json!(related);
+        json!({ "article": article })
+    })
 }
 
 fn entities_index(cx: &Ctx) -> Result<Option<OutputFile>, Diagnostic> {
@@ -447,10 +505,27 @@ fn entity_pages(cx: &Ctx, e: usize) -> Result<Vec<Option<OutputFile>>, Diagnosti
     let total_pages = list.len().div_ceil(ENTITY_PAGE_SIZE).max(1);
     let mut out = Vec::with_capacity(total_pages);
     for p in 1..=total_pages {
-        let mentions: Vec<Value> = list
+        let range =
+            ((p - 1) * ENTITY_PAGE_SIZE).min(list.len())..(p * ENTITY_PAGE_SIZE).min(list.len());
+        let shown: Vec<(u64, u64, usize)> = list[range.clone()]
             .iter()
-            .skip((p - 1) * ENTITY_PAGE_SIZE)
-            .take(ENTITY_PAGE_SIZE)
+            .map(|(ai, ms)| (cx.summary_hash[*ai], a.articles[*ai].r.hash, ms.len()))
+            .collect();
+        let key = cx.key(
+            "entity",
+            (
+                e,
+                p,
+                total_pages,
+                list.len(),
+                site.mention_count[e],
+                &site.co_mentioned[e],
+                shown,
+            ),
+        );
+        let mentions = || -> Vec<Value> {
+            list[range.clone()]
+            .iter()
             .map(|(ai, ms)| {
                 let art = &a.content.articles[*ai];
                 let doc = &a.articles[*ai].r;
@@ -468,16 +543,15 @@ fn entity_pages(cx: &Ctx, e: usize) -> Result<Vec<Option<OutputFile>>, Diagnosti
                     "date_display": art.meta.date.display(), "count": ms.len(), "snippets": snippets,
                 })
             })
-            .collect();
-        out.push(cx.render(
-            "entity.html",
-            &urls.entity(&ent.id, p),
+            .collect()
+        };
+        out.push(cx.page("entity.html", &urls.entity(&ent.id, p), key, || {
             json!({
-                "entity": entity, "mentions": mentions, "total_articles": list.len(),
+                "entity": entity, "mentions": mentions(), "total_articles": list.len(),
                 "total_mentions": site.mention_count[e], "co_mentioned": co,
                 "paginator": paginator(p, total_pages, |k| urls.entity(&ent.id, k)),
-            }),
-        )?);
+            })
+        })?);
     }
     Ok(out)
 }
@@ -492,12 +566,12 @@ fn tag_pages(cx: &Ctx) -> Result<Vec<Option<OutputFile>>, Diagnostic> {
         .collect();
     let mut out = vec![cx.render("tags.html", &urls.tags(), json!({ "tags": list }))?];
     for t in tags {
-        let articles: Vec<&Value> = t.articles.iter().map(|&i| &cx.summaries[i]).collect();
-        out.push(cx.render(
-            "tag.html",
-            &urls.tag(&t.slug),
-            json!({"tag": {"name": t.name, "url": urls.tag(&t.slug)}, "articles": articles}),
-        )?);
+        let hashes: Vec<u64> = t.articles.iter().map(|&i| cx.summary_hash[i]).collect();
+        let key = cx.key("tag", (&t.slug, &t.name, hashes));
+        out.push(cx.page("tag.html", &urls.tag(&t.slug), key, || {
+            let articles: Vec<&Value> = t.articles.iter().map(|&i| &cx.summaries[i]).collect();
+            json!({"tag": {"name": t.name, "url": urls.tag(&t.slug)}, "articles": articles})
+        })?);
     }
     Ok(out)
 }
