@@ -12,6 +12,8 @@ pub mod doc;
 pub mod index;
 pub mod snippet;
 pub mod standoff;
+#[cfg(test)]
+mod tests;
 
 use crate::config::Autolink;
 use crate::content::{Annotation, Source};

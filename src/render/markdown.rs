@@ -77,6 +77,10 @@ fn render_flow(doc: &AnnotatedDoc, fi: usize, entities: &[EntityRef], hl: &Highl
     let mut ids_done: HashSet<usize> = HashSet::new();
     // What each EntityStart opened, so EntityEnd closes the same.
     let mut entity_stack: Vec<&'static str> = Vec::new();
+    // Markdown links open around the current item.
+    let mut link_depth = 0u32;
+    // Note references that fell inside a link, for after it.
+    let mut deferred: Vec<usize> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         match item {
             Item::Text { text, ctx } => {
@@ -95,10 +99,25 @@ fn render_flow(doc: &AnnotatedDoc, fi: usize, entities: &[EntityRef], hl: &Highl
                         ctx.in_anchor,
                         entities,
                         &mut ids_done,
+                        &mut deferred,
                     );
                 }
             }
-            Item::Ev(e) => events.push(e.clone()),
+            Item::Ev(e) => {
+                events.push(e.clone());
+                match e {
+                    Event::Start(pulldown_cmark::Tag::Link { .. }) => link_depth += 1,
+                    Event::End(pulldown_cmark::TagEnd::Link) => {
+                        link_depth -= 1;
+                        if link_depth == 0 && !entity_stack.contains(&"</a>") {
+                            for r in deferred.drain(..) {
+                                push_note_ref(&mut events, doc, r);
+                            }
+                        }
+                    }
+                    _ => {}
+                }
+            }
             Item::CodeBlock { lang, code } => {
                 events.push(Event::Html(CowStr::from(hl.block(lang, code))))
             }
@@ -130,6 +149,11 @@ fn render_flow(doc: &AnnotatedDoc, fi: usize, entities: &[EntityRef], hl: &Highl
                 if !close.is_empty() {
                     events.push(Event::InlineHtml(close.into()));
                 }
+                if link_depth == 0 && !entity_stack.contains(&"</a>") {
+                    for r in deferred.drain(..) {
+                        push_note_ref(&mut events, doc, r);
+                    }
+                }
             }
             Item::NoteRef { note_ref } => {
                 if let Some(r) = af.refs.get(*note_ref).map(|&r| &doc.refs[r]) {
@@ -140,9 +164,18 @@ fn render_flow(doc: &AnnotatedDoc, fi: usize, entities: &[EntityRef], hl: &Highl
             }
         }
     }
+    for r in deferred {
+        push_note_ref(&mut events, doc, r);
+    }
     let mut out = String::new();
     pulldown_cmark::html::push_html(&mut out, events.into_iter());
     out
+}
+
+fn push_note_ref(events: &mut Vec<Event>, doc: &AnnotatedDoc, r: usize) {
+    if let Some(html) = note_ref_html(doc, &doc.refs[r]) {
+        events.push(Event::InlineHtml(html.into()));
+    }
 }
 
 fn open_link(e: &EntityRef, id: &str) -> String {
@@ -197,6 +230,7 @@ fn text_item(
     in_anchor: bool,
     entities: &[EntityRef],
     ids_done: &mut HashSet<usize>,
+    deferred: &mut Vec<usize>,
 ) {
     let af = &doc.flows[fi];
     let block = &af.flow.blocks[bi];
@@ -266,6 +300,8 @@ fn text_item(
     if code {
         events.push(Event::InlineHtml("<code>".into()));
     }
+    // Note references waiting for the `<a>` around them to close.
+    let mut waiting: Vec<usize> = Vec::new();
     // Open spans: (span index, raw end, closing tag, opened an <a>).
     let mut open: Vec<(usize, usize, &'static str, bool)> = Vec::new();
     for w in cuts.windows(2) {
@@ -300,16 +336,23 @@ fn text_item(
             events.push(Event::InlineHtml(top.2.into()));
             open.pop();
         }
-        for &(p, r) in &markers {
-            if p == b {
-                if let Some(html) = note_ref_html(doc, &doc.refs[r]) {
-                    events.push(Event::InlineHtml(html.into()));
-                }
+        // A note reference is a link: never put it inside another one.
+        waiting.extend(markers.iter().filter(|m| m.0 == b).map(|m| m.1));
+        if !in_anchor && !open.iter().any(|o| o.3) {
+            for r in waiting.drain(..) {
+                push_note_ref(events, doc, r);
             }
         }
     }
     while let Some(top) = open.pop() {
         events.push(Event::InlineHtml(top.2.into()));
+    }
+    if in_anchor {
+        deferred.append(&mut waiting);
+    } else {
+        for r in waiting {
+            push_note_ref(events, doc, r);
+        }
     }
     if code {
         events.push(Event::InlineHtml("</code>".into()));

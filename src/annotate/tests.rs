@@ -1,0 +1,365 @@
+//! End-to-end checks of annotate + render on small documents: the HTML that
+//! comes out for the tricky cases (quotes across markup, names beside notes,
+//! links inside links), and that it is always well nested.
+
+use super::index::EntityIndex;
+use super::{annotate, Settings};
+use crate::config::Autolink;
+use crate::content::{Annotation, AnnotationSpec, Entity, EntityMeta, SourceFile};
+use crate::diagnostics::Diagnostics;
+use crate::render::highlight::Highlighter;
+use crate::render::markdown::{render, EntityRef};
+use std::collections::HashSet;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+fn entity(id: &str, name: &str, aliases: &[&str]) -> Entity {
+    let toml = format!("name = {name:?}\naliases = {aliases:?}\n");
+    let meta: EntityMeta = toml::from_str(&toml).unwrap();
+    Entity {
+        id: id.into(),
+        kind: "person".into(),
+        meta,
+        file: Arc::new(SourceFile {
+            path: PathBuf::from(format!("{id}.md")),
+            text: format!("+++\n{toml}+++\n"),
+        }),
+        toml_offset: 4,
+        body_offset: 0,
+    }
+}
+
+struct Out {
+    html: String,
+    errors: Vec<String>,
+}
+
+fn run(md: &str, annotations: &str, autolink: Autolink) -> Out {
+    let entities = vec![
+        entity("marco-rubio", "Marco Rubio", &["Rubio"]),
+        entity("el-mayo", "Ismael “El Mayo” Zambada García", &["El Mayo"]),
+        entity("us", "United States", &["US"]),
+    ];
+    let mut d = Diagnostics::new();
+    let index = EntityIndex::build(&entities, &mut d);
+    let file = Arc::new(SourceFile {
+        path: PathBuf::from("a.md"),
+        text: md.to_string(),
+    });
+    let side = Arc::new(SourceFile {
+        path: PathBuf::from("a.annotations.toml"),
+        text: annotations.to_string(),
+    });
+    #[derive(serde::Deserialize)]
+    struct Side {
+        #[serde(default)]
+        annotations: Vec<AnnotationSpec>,
+    }
+    let specs: Side = toml::from_str(annotations).unwrap();
+    let anns: Vec<Annotation> = specs
+        .annotations
+        .into_iter()
+        .enumerate()
+        .map(|(i, spec)| Annotation {
+            spec,
+            file: side.clone(),
+            toml_offset: 0,
+            index: i + 1,
+        })
+        .collect();
+    let none = HashSet::new();
+    let settings = Settings {
+        mentions: true,
+        autolink,
+        no_autolink: &none,
+        annotations: &anns,
+    };
+    let mut diags = Vec::new();
+    let doc = annotate(&file, 0, &index, &settings, &mut diags);
+    let refs: Vec<EntityRef> = entities
+        .iter()
+        .map(|e| EntityRef {
+            id: e.id.clone(),
+            href: format!("/e/{}/", e.id),
+            kind: e.kind.clone(),
+            title: "t".into(),
+        })
+        .collect();
+    let h = render(&doc, &refs, &Highlighter::new());
+    let html = format!("{}{}", h.body, h.notes);
+    assert_well_nested(&html);
+    Out {
+        html,
+        errors: diags
+            .iter()
+            .filter(|d| d.is_error())
+            .map(|d| d.message.clone())
+            .collect(),
+    }
+}
+
+/// Every tag closes in the order it opened; no `<a>` inside an `<a>`.
+pub fn assert_well_nested(html: &str) {
+    const VOID: &[&str] = &["br", "hr", "img", "input", "meta", "link", "col", "wbr"];
+    let mut stack: Vec<String> = Vec::new();
+    let mut rest = html;
+    while let Some(i) = rest.find('<') {
+        rest = &rest[i + 1..];
+        let end = rest.find('>').expect("unclosed tag");
+        let tag = &rest[..end];
+        rest = &rest[end + 1..];
+        if tag.starts_with('!') || tag.ends_with('/') {
+            continue;
+        }
+        if let Some(name) = tag.strip_prefix('/') {
+            let open = stack
+                .pop()
+                .unwrap_or_else(|| panic!("stray </{name}> in {html}"));
+            assert_eq!(open, name, "</{name}> closes <{open}> in {html}");
+        } else {
+            let name: String = tag
+                .chars()
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            if VOID.contains(&name.as_str()) {
+                continue;
+            }
+            assert!(
+                !(name == "a" && stack.iter().any(|t| t == "a")),
+                "nested <a> in {html}"
+            );
+            stack.push(name);
+        }
+    }
+    assert!(stack.is_empty(), "unclosed {stack:?} in {html}");
+}
+
+#[test]
+fn a_quote_across_emphasis_is_wrapped_piece_by_piece() {
+    let o = run(
+        "One *two three* four.\n",
+        "[[annotations]]\nquote = \"three four\"\nentity = \"us\"\n",
+        Autolink::First,
+    );
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    assert!(
+        o.html
+            .contains("<em>two <a class=\"entity entity-person\" id=\"m-us-1\""),
+        "{}",
+        o.html
+    );
+    assert!(
+        o.html
+            .contains("three</a></em><a class=\"entity entity-person\" href=\"/e/us/\""),
+        "{}",
+        o.html
+    );
+}
+
+#[test]
+fn names_are_linked_first_only_and_counted_everywhere() {
+    let o = run(
+        "Rubio met Rubio’s aide.[^1]\n\n[^1]: Rubio again.\n",
+        "",
+        Autolink::First,
+    );
+    assert!(
+        o.html
+            .contains("<a class=\"entity entity-person\" id=\"m-marco-rubio-1\""),
+        "{}",
+        o.html
+    );
+    assert!(
+        o.html
+            .contains("<span class=\"mention\" id=\"m-marco-rubio-2\">Rubio</span>’s"),
+        "{}",
+        o.html
+    );
+    assert!(
+        o.html
+            .contains("<span class=\"mention\" id=\"m-marco-rubio-3\">Rubio</span> again"),
+        "{}",
+        o.html
+    );
+}
+
+#[test]
+fn autolink_all_and_none() {
+    let all = run("Rubio and Rubio.\n", "", Autolink::All);
+    assert_eq!(
+        all.html.matches("<a class=\"entity").count(),
+        2,
+        "{}",
+        all.html
+    );
+    let none = run("Rubio and Rubio.\n", "", Autolink::None);
+    assert_eq!(
+        none.html.matches("<a class=\"entity").count(),
+        0,
+        "{}",
+        none.html
+    );
+    assert_eq!(
+        none.html.matches("class=\"mention\"").count(),
+        2,
+        "{}",
+        none.html
+    );
+}
+
+#[test]
+fn an_entity_link_inside_a_link_is_not_a_nested_link() {
+    let o = run(
+        "[see [[marco-rubio|him]] here](https://x.org/) and Rubio.\n",
+        "",
+        Autolink::First,
+    );
+    assert!(
+        o.html
+            .contains("<span class=\"mention\" id=\"m-marco-rubio-1\">him</span>"),
+        "{}",
+        o.html
+    );
+    // The name after the link is mention 2, and, not the first, stays plain.
+    assert!(
+        o.html.contains("id=\"m-marco-rubio-2\">Rubio</span>"),
+        "{}",
+        o.html
+    );
+}
+
+#[test]
+fn names_in_code_links_and_headings_are_not_mentions() {
+    let o = run(
+        "# Rubio\n\n`Rubio` [Rubio](https://x.org/) ![Rubio](i.png)\n",
+        "",
+        Autolink::First,
+    );
+    assert!(!o.html.contains("m-marco-rubio"), "{}", o.html);
+}
+
+#[test]
+fn a_standoff_note_follows_its_quote_and_is_numbered_with_footnotes() {
+    let o = run(
+        "Alpha beta.[^a] Gamma delta.\n\n[^a]: First.\n",
+        "[[annotations]]\nquote = \"Gamma delta\"\nnote = \"Second, about [[us]].\"\n",
+        Autolink::First,
+    );
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    assert!(o.html.contains("<span class=\"annotated\">Gamma delta</span><sup class=\"footnote-ref\" id=\"fnref-2\"><a href=\"#fn-2\">2</a></sup>"), "{}", o.html);
+    assert!(o.html.contains("<li id=\"fn-2\">"), "{}", o.html);
+    assert!(o.html.contains("href=\"#fnref-2\""), "{}", o.html);
+}
+
+#[test]
+fn a_curly_quoted_nickname_is_one_mention() {
+    let o = run(
+        "Ismael “El Mayo” Zambada García was held. El Mayo denied it.\n",
+        "",
+        Autolink::First,
+    );
+    assert!(o.html.contains("id=\"m-el-mayo-1\""), "{}", o.html);
+    assert!(
+        o.html.contains("id=\"m-el-mayo-2\">El Mayo</span>"),
+        "{}",
+        o.html
+    );
+    assert!(!o.html.contains("m-el-mayo-3"), "{}", o.html);
+}
+
+#[test]
+fn overlapping_annotations_are_an_error() {
+    let o = run(
+        "one two three four\n",
+        "[[annotations]]\nquote = \"one two three\"\nentity = \"us\"\n[[annotations]]\nquote = \"three four\"\nentity = \"us\"\n",
+        Autolink::First,
+    );
+    assert_eq!(o.errors.len(), 1, "{:?}", o.errors);
+    assert!(o.errors[0].contains("overlaps"), "{:?}", o.errors);
+}
+
+#[test]
+fn a_name_spanning_a_line_break_is_found() {
+    let o = run("We met Marco\nRubio today.\n", "", Autolink::First);
+    assert!(o.html.contains("id=\"m-marco-rubio-1\""), "{}", o.html);
+    assert!(!o.html.contains("m-marco-rubio-2"), "{}", o.html);
+}
+
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// Pieces of Markdown and names that interact in interesting ways.
+    const PIECES: &[&str] = &[
+        "Rubio",
+        "Marco Rubio",
+        "Marco\nRubio",
+        "US",
+        "US-Mexico",
+        "Mexican",
+        "El Mayo",
+        "Ismael “El Mayo” Zambada García",
+        "*",
+        "**",
+        "_",
+        "`",
+        "[",
+        "]",
+        "(https://x.org/)",
+        "[[marco-rubio]]",
+        "[[Rubio|him]]",
+        "[^1]",
+        "\n\n",
+        "\n",
+        " ",
+        "  ",
+        "# ",
+        "> ",
+        "- ",
+        "| a | b |\n|---|---|\n| c | d |\n",
+        "&amp;",
+        "\\",
+        "’s",
+        "é",
+        "\u{a0}",
+        "~~",
+        "![alt](i.png)",
+        "```\ncode\n```\n",
+        "word",
+        "another word",
+    ];
+
+    fn doc() -> impl Strategy<Value = String> {
+        proptest::collection::vec(0..PIECES.len(), 0..40).prop_map(|ix| {
+            ix.into_iter().map(|i| PIECES[i]).collect::<String>() + "\n\n[^1]: A note on Rubio.\n"
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        #[test]
+        fn any_markdown_renders_well_nested(md in doc()) {
+            // run() asserts well-nestedness and must not panic.
+            run(&md, "", Autolink::First);
+        }
+
+        #[test]
+        fn quotes_taken_from_the_text_never_break_it(md in doc(), start in 0usize..200, len in 1usize..30) {
+            // A quote cut from the reader's text of the first paragraph.
+            let parsed = crate::annotate::doc::parse(&md, 0);
+            if let Some(b) = parsed.body.blocks.first() {
+                let t = &b.text;
+                let mut s = start.min(t.len());
+                while !t.is_char_boundary(s) { s -= 1; }
+                let mut e = (s + len).min(t.len());
+                while !t.is_char_boundary(e) { e -= 1; }
+                let quote = t[s..e].trim();
+                if !quote.is_empty() {
+                    let ann = format!("[[annotations]]\nquote = {quote:?}\nnote = \"n\"\n[[annotations]]\nquote = {quote:?}\nentity = \"us\"\n");
+                    run(&md, &ann, Autolink::All);
+                }
+            }
+        }
+    }
+}
