@@ -104,3 +104,50 @@ pub fn entities_json(cx: &Ctx) -> OutputFile {
     out.extend_from_slice(b"]}\n");
     OutputFile::new("entities.json", out)
 }
+
+/// `search.json`: one record per article (title, URL, date, summary, tags,
+/// names of the entities it mentions), for client-side search.
+pub fn search_json(cx: &Ctx) -> OutputFile {
+    let urls = &cx.site.urls;
+    let a = cx.a;
+    let mut out: Vec<u8> = Vec::with_capacity(1 << 16);
+    out.extend_from_slice(b"{\"articles\":[");
+    for (i, art) in a.content.articles.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.push(b'{');
+        key(&mut out, "title");
+        string(&mut out, &art.meta.title);
+        out.push(b',');
+        key(&mut out, "url");
+        string(&mut out, &urls.article(&art.slug));
+        out.push(b',');
+        key(&mut out, "date");
+        string(&mut out, &art.meta.date.iso());
+        out.push(b',');
+        key(&mut out, "summary");
+        string(&mut out, &cx.site.summaries[i]);
+        out.push(b',');
+        key(&mut out, "tags");
+        out.push(b'[');
+        for (k, &t) in cx.site.article_tags[i].iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            string(&mut out, &cx.site.tags[t].name);
+        }
+        out.extend_from_slice(b"],");
+        key(&mut out, "entities");
+        out.push(b'[');
+        for (k, &(e, _)) in cx.site.article_entities[i].iter().enumerate() {
+            if k > 0 {
+                out.push(b',');
+            }
+            string(&mut out, &a.content.entities[e as usize].meta.name);
+        }
+        out.extend_from_slice(b"]}");
+    }
+    out.extend_from_slice(b"]}\n");
+    OutputFile::new("search.json", out)
+}

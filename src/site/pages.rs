@@ -274,6 +274,7 @@ pub fn render_all(
             Ok(feeds::atom(cx).into_iter().map(Some).collect())
         }));
         jobs.push(Box::new(move || Ok(vec![Some(json::entities_json(cx))])));
+        jobs.push(Box::new(move || Ok(vec![Some(json::search_json(cx))])));
     }
     jobs.par_iter().for_each(|j| emit(j()));
     (0..a.content.articles.len())
