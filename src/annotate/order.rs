@@ -1,0 +1,145 @@
+//! Reading order: walks the body, then each note in the order it is first
+//! referenced, numbering notes and references, numbering each entity's
+//! mentions (the `n` of `m-<id>-<n>`), and deciding which names become links.
+
+use super::doc::{self, Item};
+use super::index::EntityId;
+use super::{AnnotatedDoc, Origin, Settings};
+use crate::config::Autolink;
+use crate::content::Source;
+use crate::diagnostics::Diagnostic;
+use std::collections::{HashMap, HashSet};
+
+/// Walks the text in reading order: numbers notes by first reference,
+/// mentions per entity, decides which names become links.
+pub(super) fn number(
+    d: &mut AnnotatedDoc,
+    settings: &Settings,
+    labels: Vec<(&str, usize)>,
+    file: &Source,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let mut queue = vec![0usize];
+    let mut next_note = 1u32;
+    let mut per_entity: HashMap<EntityId, u32> = HashMap::new();
+    let mut mention_order = Vec::new();
+    let mut qi = 0;
+    let mut visited = HashSet::new();
+    while qi < queue.len() {
+        let fi = queue[qi];
+        qi += 1;
+        if !visited.insert(fi) {
+            continue;
+        }
+        // (block, pos, kind order, what): mentions and references by position.
+        let mut events: Vec<(usize, usize, u8, usize)> = Vec::new();
+        let af = &d.flows[fi];
+        for (bi, block) in af.flow.blocks.iter().enumerate() {
+            for it in block.items.clone() {
+                if let Item::NoteRef { note_ref } = af.flow.items[it] {
+                    if let Some(&r) = af.refs.get(note_ref) {
+                        events.push((bi, doc::view_pos(block, it), 1, r));
+                    }
+                }
+            }
+        }
+        for m in &af.markers {
+            events.push((m.block, m.pos, 1, m.note_ref));
+        }
+        for (mi, m) in d.mentions.iter().enumerate() {
+            if m.flow == fi {
+                events.push((m.block, m.start, 0, mi));
+            }
+        }
+        // Note references in blocks that have no view text still count.
+        events.sort();
+        for (_, _, kind, what) in events {
+            if kind == 0 {
+                mention_order.push(what);
+                continue;
+            }
+            let Some(note) = d.refs[what].note else {
+                continue;
+            };
+            if d.notes[note].number == 0 {
+                d.notes[note].number = next_note;
+                next_note += 1;
+                queue.push(d.notes[note].flow);
+            }
+            let n = d.notes[note].number;
+            let k = d.notes[note].back.len() + 1;
+            let id = if k == 1 {
+                format!("fnref-{n}")
+            } else {
+                format!("fnref-{n}-{k}")
+            };
+            d.notes[note].back.push(id.clone());
+            d.refs[what].id = id;
+        }
+    }
+    // Footnote references that sit outside any block with text (rare) were
+    // not reached above: number them in item order.
+    for fi in 0..d.flows.len() {
+        if !visited.contains(&fi) {
+            continue;
+        }
+        let items = &d.flows[fi].flow.items;
+        let refs: Vec<usize> = items
+            .iter()
+            .filter_map(|i| match i {
+                Item::NoteRef { note_ref } => d.flows[fi].refs.get(*note_ref).copied(),
+                _ => None,
+            })
+            .collect();
+        for r in refs {
+            if !d.refs[r].id.is_empty() {
+                continue;
+            }
+            let Some(note) = d.refs[r].note else { continue };
+            if d.notes[note].number == 0 {
+                d.notes[note].number = next_note;
+                next_note += 1;
+            }
+            let n = d.notes[note].number;
+            let k = d.notes[note].back.len() + 1;
+            let id = if k == 1 {
+                format!("fnref-{n}")
+            } else {
+                format!("fnref-{n}-{k}")
+            };
+            d.notes[note].back.push(id.clone());
+            d.refs[r].id = id;
+        }
+    }
+    for (i, (label, at)) in labels.iter().enumerate() {
+        if d.notes[i].number == 0 {
+            diags.push(file.warning(*at, format!("footnote [^{label}] is never referenced")));
+        }
+    }
+    // Mentions in notes nobody reads are dropped from the count.
+    let reached: HashSet<usize> = mention_order.iter().copied().collect();
+    for (mi, m) in d.mentions.iter_mut().enumerate() {
+        if !reached.contains(&mi) {
+            m.n = 0;
+        }
+    }
+    let mut seen: HashSet<EntityId> = HashSet::new();
+    for mi in mention_order {
+        let m = &mut d.mentions[mi];
+        let c = per_entity.entry(m.entity).or_insert(0);
+        *c += 1;
+        m.n = *c;
+        let first = seen.insert(m.entity);
+        m.linked = match m.origin {
+            Origin::Link | Origin::Standoff => true,
+            Origin::Name => {
+                !settings.no_autolink.contains(&m.entity)
+                    && match settings.autolink {
+                        Autolink::All => true,
+                        Autolink::None => false,
+                        Autolink::First => first,
+                    }
+            }
+        };
+    }
+}

@@ -1,0 +1,286 @@
+//! Placing what the text does not mark itself: standoff annotations (quotes
+//! found in the reader's view) and names found in plain text, as spans over
+//! the views of an [`AnnotatedDoc`], without ever crossing each other.
+
+use super::doc::Item;
+use super::index::{EntityId, EntityIndex};
+use super::{
+    annotate, snippet, standoff, AnnotatedDoc, Marker, Mention, Note, NoteRef, Origin, Settings,
+    Span, SpanKind,
+};
+use crate::config::Autolink;
+use crate::content::Source;
+use crate::diagnostics::Diagnostic;
+
+pub(super) fn push_mention(
+    d: &mut AnnotatedDoc,
+    flow: usize,
+    block: usize,
+    s: usize,
+    e: usize,
+    entity: EntityId,
+    origin: Origin,
+) -> usize {
+    let text = &d.flows[flow].flow.blocks[block].text;
+    let snippet = snippet::around(text, s, e, 60);
+    d.mentions.push(Mention {
+        entity,
+        n: 0,
+        linked: false,
+        origin,
+        snippet,
+        flow,
+        block,
+        start: s,
+    });
+    let m = d.mentions.len() - 1;
+    if origin != Origin::Link {
+        d.flows[flow].spans.push(Span {
+            block,
+            start: s,
+            end: e,
+            kind: SpanKind::Mention(m),
+        });
+    }
+    m
+}
+
+/// Whether [s, e) crosses (partly overlaps) any span of `spans` in `block`.
+fn crosses(spans: &[Span], block: usize, s: usize, e: usize) -> bool {
+    spans.iter().any(|x| {
+        x.block == block
+            && s < x.end
+            && x.start < e
+            && !(x.start <= s && e <= x.end)
+            && !(s <= x.start && x.end <= e)
+    })
+}
+
+fn overlaps(spans: &[Span], block: usize, s: usize, e: usize) -> bool {
+    spans
+        .iter()
+        .any(|x| x.block == block && s < x.end && x.start < e)
+}
+
+pub(super) fn standoff_pass(
+    d: &mut AnnotatedDoc,
+    file: &Source,
+    index: &EntityIndex,
+    settings: &Settings,
+    diags: &mut Vec<Diagnostic>,
+) {
+    for a in settings.annotations {
+        let quote = a.spec.quote.get_ref();
+        let found = standoff::find(
+            &d.flows[0].flow.blocks,
+            quote,
+            a.spec.prefix.as_deref(),
+            a.spec.suffix.as_deref(),
+        );
+        let (b, s, e) = match found {
+            standoff::Found::One(hit) => hit,
+            standoff::Found::None { closest } => {
+                let mut diag = a.file.error(
+                    a.quote_offset(),
+                    format!(
+                        "annotation #{}: quote {:?} is not in the text of {}",
+                        a.index,
+                        quote,
+                        file.path.display()
+                    ),
+                );
+                diag = match closest {
+                    Some(c) => diag.with_note(format!("closest passage: {c:?}")),
+                    None => diag.with_note("nothing in the text is close to it"),
+                };
+                diags.push(diag);
+                continue;
+            }
+            standoff::Found::NotWithContext { count, contexts } => {
+                let mut diag = a.file.error(
+                    a.quote_offset(),
+                    format!(
+                        "annotation #{}: quote {:?} occurs {count} time{} in {}, but never with the given prefix/suffix",
+                        a.index,
+                        quote,
+                        if count == 1 { "" } else { "s" },
+                        file.path.display()
+                    ),
+                );
+                for c in contexts {
+                    diag = diag.with_note(format!("found in: {c}"));
+                }
+                diags.push(diag);
+                continue;
+            }
+            standoff::Found::Many { count, contexts } => {
+                let mut diag = a.file.error(
+                    a.quote_offset(),
+                    format!(
+                        "annotation #{}: quote {:?} occurs {count} times in {}; add `prefix` or `suffix` to choose one",
+                        a.index,
+                        quote,
+                        file.path.display()
+                    ),
+                );
+                for c in contexts {
+                    diag = diag.with_note(format!("found in: {c}"));
+                }
+                diags.push(diag);
+                continue;
+            }
+        };
+        if crosses(&d.flows[0].spans, b, s, e) {
+            diags.push(a.file.error(
+                a.quote_offset(),
+                format!(
+                    "annotation #{}: quote {:?} partly overlaps another annotation",
+                    a.index, quote
+                ),
+            ));
+            continue;
+        }
+        if let Some(ent) = &a.spec.entity {
+            match index.resolve(ent.get_ref()) {
+                Ok(entity) => {
+                    // A link to the same entity over the same words already
+                    // counts: do not count it twice.
+                    let dup = d.mentions.iter().any(|m| {
+                        m.flow == 0
+                            && m.block == b
+                            && m.entity == entity
+                            && m.origin == Origin::Link
+                            && s <= m.start
+                            && m.start < e
+                    });
+                    if !dup {
+                        push_mention(d, 0, b, s, e, entity, Origin::Standoff);
+                    }
+                }
+                Err(why) => {
+                    let (msg, help) = index.unresolved_message(ent.get_ref(), &why);
+                    let mut diag = a.file.error(
+                        a.toml_offset + ent.span().start,
+                        format!("annotation #{}: {msg}", a.index),
+                    );
+                    if let Some(h) = help {
+                        diag = diag.with_note(h);
+                    }
+                    diags.push(diag);
+                }
+            }
+        }
+        if let Some(note) = &a.spec.note {
+            // The note is Markdown of its own: a new flow, a new note.
+            let note_src = std::sync::Arc::new(crate::content::SourceFile {
+                path: a.file.path.clone(),
+                text: note.get_ref().clone(),
+            });
+            let mut note_diags = Vec::new();
+            let sub = annotate(
+                &note_src,
+                0,
+                index,
+                &Settings {
+                    mentions: false,
+                    autolink: Autolink::None,
+                    no_autolink: settings.no_autolink,
+                    annotations: &[],
+                },
+                &mut note_diags,
+            );
+            // Positions inside a TOML string do not map back exactly: point at the note.
+            for nd in note_diags {
+                diags.push(a.file.error(
+                    a.toml_offset + note.span().start,
+                    format!("annotation #{}: in its note: {}", a.index, nd.message),
+                ));
+            }
+            let mut af = sub.flows.into_iter().next().unwrap_or_default();
+            // A note's own links stay local to it; footnotes inside a note
+            // are not supported (its references resolve to nothing).
+            af.refs.clear();
+            let flow = d.flows.len();
+            d.flows.push(af);
+            d.notes.push(Note {
+                flow,
+                number: 0,
+                back: Vec::new(),
+            });
+            d.refs.push(NoteRef {
+                note: Some(d.notes.len() - 1),
+                id: String::new(),
+            });
+            let note_ref = d.refs.len() - 1;
+            d.flows[0].markers.push(Marker {
+                block: b,
+                pos: e,
+                note_ref,
+            });
+            if a.spec.entity.is_none() && !crosses(&d.flows[0].spans, b, s, e) {
+                d.flows[0].spans.push(Span {
+                    block: b,
+                    start: s,
+                    end: e,
+                    kind: SpanKind::Annotated,
+                });
+            }
+        }
+    }
+}
+
+/// Finds names in every flow; a name in a heading is only a warning.
+pub(super) fn name_pass(
+    d: &mut AnnotatedDoc,
+    index: &EntityIndex,
+    diags: &mut Vec<Diagnostic>,
+    file: &Source,
+    body_offset: usize,
+) {
+    for fi in 0..d.flows.len() {
+        let mut found = Vec::new();
+        {
+            let af = &d.flows[fi];
+            let items = &af.flow.items;
+            for (bi, block) in af.flow.blocks.iter().enumerate() {
+                if block.heading {
+                    for (s, e, _) in index.find_names(&block.text, |_, _| true) {
+                        // Only names written as plain heading text.
+                        if block.items_of(s, e).all(|it| matches!(&items[it], Item::Text { ctx, .. } if !ctx.in_anchor && !ctx.code)) {
+                            let name = &block.text[s..e];
+                            diags.push(file.warning(
+                                heading_offset(file, body_offset, name),
+                                format!("heading names {name:?}: names in headings are not linked or counted"),
+                            ));
+                        }
+                    }
+                    continue;
+                }
+                let spans = &af.spans;
+                for (s, e, ent) in index.find_names(&block.text, |s, e| {
+                    block.searchable(items, s, e) && !overlaps(spans, bi, s, e)
+                }) {
+                    found.push((bi, s, e, ent));
+                }
+            }
+        }
+        for (bi, s, e, ent) in found {
+            push_mention(d, fi, bi, s, e, ent, Origin::Name);
+        }
+    }
+}
+
+/// Where `name` first stands in a heading line of the body, for warnings.
+fn heading_offset(file: &Source, body_offset: usize, name: &str) -> usize {
+    let first = name.split(' ').next().unwrap_or(name);
+    let mut at = body_offset;
+    for line in file.text[body_offset..].split_inclusive('\n') {
+        if line.trim_start().starts_with('#') {
+            if let Some(i) = line.find(first) {
+                return at + i;
+            }
+        }
+        at += line.len();
+    }
+    body_offset
+}
