@@ -5,6 +5,16 @@
 //! Articles are annotated and their Markdown rendered in one parallel pass;
 //! the heavy document model is dropped right after, and only what the pages
 //! list (mentions, snippets, the body's HTML) is kept.
+//!
+//! `cache` keeps annotated articles between the runs of `serve`; `memory`
+//! holds the in-memory builds (`serve`, tests).
+
+mod cache;
+mod memory;
+
+pub use cache::ArticleCache;
+use cache::{article_key, Annotation};
+pub use memory::{build_site, build_site_incremental, build_site_reusing, MemorySink};
 
 use crate::annotate::{self, doc::Item, index::EntityIndex, AnnotatedDoc, Settings};
 use crate::config::Config;
@@ -15,7 +25,6 @@ use crate::render::{highlight::Highlighter, theme::Theme};
 use crate::site::{self, urls::Urls, OutputFile, Sink};
 use pulldown_cmark::{Event, Tag};
 use rayon::prelude::*;
-use std::collections::HashMap;
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
 use std::path::{Path, PathBuf};
@@ -203,30 +212,6 @@ fn finish(doc: AnnotatedDoc, file: &Source, refs: &[EntityRef], hl: &Highlighter
         first_paragraph,
         links,
     }
-}
-
-/// One article's annotation: the result, its diagnostics, the hash of its inputs.
-type Annotation = (Arc<ArticleDoc>, Vec<Diagnostic>, u64);
-
-/// Annotated articles of an earlier run, for `serve`: an article whose files
-/// and context (entities, settings) are unchanged is not annotated again.
-#[derive(Default)]
-pub struct ArticleCache {
-    context: u64,
-    /// By path: (hash of its text and sidecar, the result, its diagnostics).
-    articles: HashMap<PathBuf, (u64, Arc<ArticleDoc>, Vec<Diagnostic>)>,
-}
-
-/// A hash of an article's own inputs: its text and its annotations' files.
-fn article_key(a: &content::Article) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    a.file.text.hash(&mut h);
-    for an in &a.annotations {
-        if !Arc::ptr_eq(&an.file, &a.file) {
-            an.file.text.hash(&mut h);
-        }
-    }
-    h.finish()
 }
 
 /// Loads, annotates and renders the Markdown of the site at `opts.root`.
@@ -458,180 +443,4 @@ pub fn build_into_cached(
         config: annotated.config,
         timings: timer.spans,
     })
-}
-
-/// Keeps every file in memory. Pages that an earlier build (`previous`)
-/// rendered under the same key are taken from it instead of being rendered.
-#[derive(Default)]
-pub struct MemorySink {
-    pub files: Mutex<Vec<OutputFile>>,
-    previous: std::collections::HashMap<String, OutputFile>,
-}
-
-impl MemorySink {
-    pub fn reusing(previous: Option<&Built>) -> MemorySink {
-        let previous = previous
-            .map(|b| {
-                b.files
-                    .iter()
-                    .filter(|f| f.key != 0)
-                    .map(|f| (f.path.clone(), f.clone()))
-                    .collect()
-            })
-            .unwrap_or_default();
-        MemorySink {
-            files: Mutex::new(Vec::new()),
-            previous,
-        }
-    }
-}
-
-impl Sink for MemorySink {
-    fn put(&self, file: OutputFile) -> std::io::Result<()> {
-        if let Ok(mut f) = self.files.lock() {
-            f.push(file);
-        }
-        Ok(())
-    }
-
-    fn keep(&self, path: &str, key: u64) -> bool {
-        match self.previous.get(path) {
-            Some(f) if f.key == key => {
-                if let Ok(mut files) = self.files.lock() {
-                    files.push(f.clone());
-                }
-                true
-            }
-            _ => false,
-        }
-    }
-}
-
-/// Runs the whole pipeline in memory.
-pub fn build_site(opts: &BuildOptions) -> Result<Built, Diagnostics> {
-    build_site_reusing(opts, None)
-}
-
-/// Runs the whole pipeline in memory, taking unchanged pages from `previous`
-/// (what `serve` does on every change).
-pub fn build_site_reusing(
-    opts: &BuildOptions,
-    previous: Option<&Built>,
-) -> Result<Built, Diagnostics> {
-    build_site_incremental(opts, previous, None)
-}
-
-/// What `serve` runs on every change: unchanged articles are not annotated
-/// again (`cache`), unchanged pages are not rendered again (`previous`).
-pub fn build_site_incremental(
-    opts: &BuildOptions,
-    previous: Option<&Built>,
-    cache: Option<&Mutex<ArticleCache>>,
-) -> Result<Built, Diagnostics> {
-    let sink = MemorySink::reusing(previous);
-    let report = build_into_cached(opts, &sink, cache)?;
-    let mut files = sink.files.into_inner().unwrap_or_default();
-    files.sort_by(|a, b| a.path.cmp(&b.path));
-    Ok(Built {
-        files,
-        warnings: report.warnings,
-        stats: report.stats,
-        config: report.config,
-        timings: report.timings,
-    })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn site() -> tempfile::TempDir {
-        let d = tempfile::tempdir().unwrap();
-        let w = |p: &str, t: &str| {
-            let path = d.path().join(p);
-            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-            std::fs::write(path, t).unwrap();
-        };
-        w(
-            "config.toml",
-            "title = \"T\"\nbase_url = \"https://x.org/\"\n",
-        );
-        w(
-            "content/entities/people/ana.md",
-            "+++\nname = \"Ana Pérez\"\n+++\n",
-        );
-        w(
-            "content/articles/a.md",
-            "+++\ntitle = \"A\"\ndate = 2025-01-01\n+++\nAna Pérez spoke.\n",
-        );
-        w(
-            "content/articles/b.md",
-            "+++\ntitle = \"B\"\ndate = 2025-01-02\n+++\nNothing here.\n",
-        );
-        d
-    }
-
-    #[test]
-    fn reused_pages_equal_rendered_ones() {
-        let d = site();
-        let opts = BuildOptions {
-            root: d.path().to_path_buf(),
-            ..Default::default()
-        };
-        let first = build_site(&opts).unwrap();
-        let again = build_site_reusing(&opts, Some(&first)).unwrap();
-        assert_eq!(first.files, again.files);
-        // An edit changes its own page and leaves unrelated pages equal.
-        std::fs::write(
-            d.path().join("content/articles/b.md"),
-            "+++\ntitle = \"B\"\ndate = 2025-01-02\n+++\nAna Pérez too.\n",
-        )
-        .unwrap();
-        let edited = build_site_reusing(&opts, Some(&first)).unwrap();
-        let page = |b: &Built, p: &str| {
-            b.files
-                .iter()
-                .find(|f| f.path == p)
-                .map(|f| f.bytes.clone())
-                .unwrap()
-        };
-        assert_ne!(
-            page(&first, "articles/b/index.html"),
-            page(&edited, "articles/b/index.html")
-        );
-        assert_ne!(
-            page(&first, "entities/ana/index.html"),
-            page(&edited, "entities/ana/index.html")
-        );
-        let fresh = build_site(&opts).unwrap();
-        assert_eq!(fresh.files, edited.files);
-    }
-
-    #[test]
-    fn cached_annotations_give_what_a_fresh_build_gives() {
-        let d = site();
-        let opts = BuildOptions {
-            root: d.path().to_path_buf(),
-            ..Default::default()
-        };
-        let cache = Mutex::new(ArticleCache::default());
-        let first = build_site_incremental(&opts, None, Some(&cache)).unwrap();
-        assert_eq!(first.files, build_site(&opts).unwrap().files);
-        // An article edit, then an entity edit (which every article depends on).
-        std::fs::write(
-            d.path().join("content/articles/a.md"),
-            "+++\ntitle = \"A\"\ndate = 2025-01-01\n+++\nAna Pérez spoke twice. Ana Pérez.\n",
-        )
-        .unwrap();
-        let second = build_site_incremental(&opts, Some(&first), Some(&cache)).unwrap();
-        assert_eq!(second.files, build_site(&opts).unwrap().files);
-        std::fs::write(
-            d.path().join("content/entities/people/ana.md"),
-            "+++\nname = \"Ana Pérez\"\naliases = [\"Ana\"]\n+++\n",
-        )
-        .unwrap();
-        let third = build_site_incremental(&opts, Some(&second), Some(&cache)).unwrap();
-        assert_eq!(third.files, build_site(&opts).unwrap().files);
-        assert_ne!(third.files, second.files);
-    }
 }
