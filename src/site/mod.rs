@@ -3,9 +3,12 @@
 //! pages list (mentions per entity, entities per article, tags, related
 //! articles); [`render_all`] turns that into output files in memory.
 
+pub mod article_page;
+pub mod entity_page;
 pub mod feeds;
 pub mod json;
 pub mod lint;
+pub mod lists;
 pub mod pages;
 pub mod urls;
 

@@ -1,0 +1,62 @@
+//! An article's page: its text and notes, the entities it mentions grouped by
+//! kind, its neighbours by date and its related articles.
+
+use super::pages::Ctx;
+use super::OutputFile;
+use crate::diagnostics::Diagnostic;
+use serde_json::{json, Value};
+
+pub(super) fn article_page(cx: &Ctx, i: usize) -> Result<Option<OutputFile>, Diagnostic> {
+    let a = cx.a;
+    let site = cx.site;
+    let art = &a.content.articles[i];
+    let doc = &a.articles[i].r;
+    // Articles are newest first: the previous (older) one follows.
+    let (prev, next) = (i + 1, i.checked_sub(1));
+    let related: Vec<(u64, usize)> = site.related[i]
+        .iter()
+        .map(|&(r, n)| (cx.summary_hash[r], n))
+        .collect();
+    let key = cx.key(
+        "article",
+        (
+            doc.hash,
+            &art.meta.source,
+            cx.summary_hash[i],
+            cx.summary_hash.get(prev),
+            next.map(|n| cx.summary_hash[n]),
+            related,
+            &site.article_entities[i],
+        ),
+    );
+    cx.page("article.html", &site.urls.article(&art.slug), key, || {
+        let mut groups = Vec::new();
+        for kind in &a.config.kinds {
+            let ents: Vec<Value> = site.article_entities[i]
+                .iter()
+                .filter(|(e, _)| a.content.entities[*e as usize].kind == kind.key)
+                .map(|&(e, c)| cx.entity_item(e, c))
+                .collect();
+            if !ents.is_empty() {
+                groups.push(json!({"kind": kind.key, "label": kind.label, "entities": ents}));
+            }
+        }
+        let related: Vec<Value> = site.related[i]
+            .iter()
+            .map(|&(r, shared)| {
+                let mut v = cx.summaries[r].clone();
+                v["shared"] = json!(shared);
+                v
+            })
+            .collect();
+        let mut article = cx.summaries[i].clone();
+        article["content"] = json!(doc.html.body);
+        article["notes"] = json!(doc.html.notes);
+        article["source"] = json!(art.meta.source.clone().unwrap_or_default());
+        article["entity_groups"] = json!(groups);
+        article["prev"] = cx.summaries.get(prev).cloned().unwrap_or(Value::Null);
+        article["next"] = next.map_or(Value::Null, |n| cx.summaries[n].clone());
+        article["related"] = json!(related);
+        json!({ "article": article })
+    })
+}

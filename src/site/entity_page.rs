@@ -1,0 +1,104 @@
+//! An entity's pages: what it is, and every article that mentions it with
+//! snippets linking to each mention, paginated for very popular entities.
+
+use super::capitalise;
+use super::pages::{paginator, safe_link, Ctx, ENTITY_PAGE_SIZE, SNIPPETS_SHOWN};
+use super::OutputFile;
+use crate::diagnostics::Diagnostic;
+use serde_json::{json, Value};
+
+/// The snippet of a mention as HTML, the mention itself in `<mark>`.
+pub fn snippet_html(s: (&str, &str, &str)) -> String {
+    format!(
+        "{}<mark>{}</mark>{}",
+        crate::escape::html(s.0),
+        crate::escape::html(s.1),
+        crate::escape::html(s.2)
+    )
+}
+
+pub(super) fn entity_pages(cx: &Ctx, e: usize) -> Result<Vec<Option<OutputFile>>, Diagnostic> {
+    let a = cx.a;
+    let site = cx.site;
+    let urls = &site.urls;
+    let ent = &a.content.entities[e];
+    let kind_label = a
+        .config
+        .kind(&ent.kind)
+        .map(|k| k.label.clone())
+        .unwrap_or_else(|| capitalise(&ent.kind));
+    let description = &a.entity_docs[e].html;
+    let wikidata = ent.meta.wikidata.clone().unwrap_or_default();
+    let wikidata_ok = !wikidata.is_empty()
+        && wikidata.starts_with('Q')
+        && wikidata[1..].bytes().all(|b| b.is_ascii_digit());
+    let links: Vec<&String> = ent.meta.links.iter().filter(|l| safe_link(l)).collect();
+    let entity = json!({
+        "id": ent.id, "name": ent.meta.name, "kind": ent.kind, "kind_label": kind_label,
+        "summary": ent.meta.summary, "description": format!("{}{}", description.body, description.notes),
+        "aliases": ent.meta.aliases.iter().map(|s| s.get_ref().clone()).collect::<Vec<_>>(),
+        "links": links, "wikidata": wikidata,
+        "wikidata_url": if wikidata_ok { format!("https://www.wikidata.org/wiki/{wikidata}") } else { String::new() },
+        "url": urls.entity(&ent.id, 1),
+    });
+    let co: Vec<Value> = site.co_mentioned[e]
+        .iter()
+        .map(|&(o, c)| {
+            let oe = &a.content.entities[o as usize];
+            json!({"id": oe.id, "name": oe.meta.name, "url": site.entity_refs[o as usize].href, "count": c, "kind": oe.kind})
+        })
+        .collect();
+    let list = &site.mentions_of[e];
+    let total_pages = list.len().div_ceil(ENTITY_PAGE_SIZE).max(1);
+    let mut out = Vec::with_capacity(total_pages);
+    for p in 1..=total_pages {
+        let range =
+            ((p - 1) * ENTITY_PAGE_SIZE).min(list.len())..(p * ENTITY_PAGE_SIZE).min(list.len());
+        let shown: Vec<(u64, u64, usize)> = list[range.clone()]
+            .iter()
+            .map(|(ai, ms)| (cx.summary_hash[*ai], a.articles[*ai].r.hash, ms.len()))
+            .collect();
+        let key = cx.key(
+            "entity",
+            (
+                e,
+                p,
+                total_pages,
+                list.len(),
+                site.mention_count[e],
+                &site.co_mentioned[e],
+                shown,
+            ),
+        );
+        let mentions = || -> Vec<Value> {
+            list[range.clone()]
+            .iter()
+            .map(|(ai, ms)| {
+                let art = &a.content.articles[*ai];
+                let doc = &a.articles[*ai].r;
+                let article_url = urls.article(&art.slug);
+                let snippets: Vec<Value> = ms
+                    .iter()
+                    .take(SNIPPETS_SHOWN)
+                    .map(|&mi| {
+                        let m = &doc.mentions[mi];
+                        json!({"html": snippet_html(m.parts()), "url": format!("{article_url}#m-{}-{}", ent.id, m.n)})
+                    })
+                    .collect();
+                json!({
+                    "title": art.meta.title, "url": article_url, "date": art.meta.date.iso(),
+                    "date_display": art.meta.date.display(), "count": ms.len(), "snippets": snippets,
+                })
+            })
+            .collect()
+        };
+        out.push(cx.page("entity.html", &urls.entity(&ent.id, p), key, || {
+            json!({
+                "entity": entity, "mentions": mentions(), "total_articles": list.len(),
+                "total_mentions": site.mention_count[e], "co_mentioned": co,
+                "paginator": paginator(p, total_pages, |k| urls.entity(&ent.id, k)),
+            })
+        })?);
+    }
+    Ok(out)
+}

@@ -1,0 +1,135 @@
+//! The list pages: home (paginated), the entity index, tags and tag pages,
+//! the archive by year and month, and free-standing pages.
+
+use super::pages::{paginator, Ctx, HOME_PAGE_SIZE};
+use super::OutputFile;
+use crate::diagnostics::Diagnostic;
+use serde_json::{json, Value};
+
+pub(super) fn home_pages(cx: &Ctx) -> Result<Vec<Option<OutputFile>>, Diagnostic> {
+    let urls = &cx.site.urls;
+    let n = cx.summaries.len();
+    let total = n.div_ceil(HOME_PAGE_SIZE).max(1);
+    (1..=total)
+        .map(|p| {
+            let range = ((p - 1) * HOME_PAGE_SIZE).min(n)..(p * HOME_PAGE_SIZE).min(n);
+            let key = cx.key("index", (p, total, &cx.summary_hash[range.clone()]));
+            cx.page("index.html", &urls.home(p), key, || {
+                let articles = &cx.summaries[range];
+                json!({"articles": articles, "paginator": paginator(p, total, |k| urls.home(k))})
+            })
+        })
+        .collect()
+}
+
+pub(super) fn entities_index(cx: &Ctx) -> Result<Option<OutputFile>, Diagnostic> {
+    let a = cx.a;
+    let mut groups = Vec::new();
+    for kind in &a.config.kinds {
+        let ents: Vec<Value> = a
+            .content
+            .entities
+            .iter()
+            .enumerate()
+            .filter(|(_, e)| e.kind == kind.key)
+            .map(|(i, _)| cx.entity_item(i as u32, cx.site.mention_count[i]))
+            .collect();
+        if !ents.is_empty() {
+            let mut ents = ents;
+            ents.sort_by(|x, y| {
+                let key = |v: &Value| v["name"].as_str().unwrap_or("").to_lowercase();
+                key(x).cmp(&key(y))
+            });
+            groups.push(json!({"kind": kind.key, "label": kind.label, "entities": ents}));
+        }
+    }
+    cx.render(
+        "entities.html",
+        &cx.site.urls.entities(),
+        json!({ "groups": groups }),
+    )
+}
+
+pub(super) fn tag_pages(cx: &Ctx) -> Result<Vec<Option<OutputFile>>, Diagnostic> {
+    let urls = &cx.site.urls;
+    let mut tags: Vec<&super::Tag> = cx.site.tags.iter().collect();
+    tags.sort_by_key(|t| t.name.to_lowercase());
+    let list: Vec<Value> = tags
+        .iter()
+        .map(|t| json!({"name": t.name, "url": urls.tag(&t.slug), "count": t.articles.len()}))
+        .collect();
+    let mut out = vec![cx.render("tags.html", &urls.tags(), json!({ "tags": list }))?];
+    for t in tags {
+        let hashes: Vec<u64> = t.articles.iter().map(|&i| cx.summary_hash[i]).collect();
+        let key = cx.key("tag", (&t.slug, &t.name, hashes));
+        out.push(cx.page("tag.html", &urls.tag(&t.slug), key, || {
+            let articles: Vec<&Value> = t.articles.iter().map(|&i| &cx.summaries[i]).collect();
+            json!({"tag": {"name": t.name, "url": urls.tag(&t.slug)}, "articles": articles})
+        })?);
+    }
+    Ok(out)
+}
+
+/// A year and its months, each with its article summaries.
+type Year = (u16, Vec<(u8, Vec<Value>)>);
+
+pub(super) fn archive(cx: &Ctx) -> Result<Option<OutputFile>, Diagnostic> {
+    let mut years: Vec<Value> = Vec::new();
+    let mut cur: Option<Year> = None;
+    let flush = |cur: Option<Year>, years: &mut Vec<Value>| {
+        if let Some((y, months)) = cur {
+            let months: Vec<Value> = months
+                .into_iter()
+                .map(|(m, arts)| {
+                    let name = crate::content::Date {
+                        year: y,
+                        month: m,
+                        day: 1,
+                        seconds: None,
+                    }
+                    .month_name();
+                    json!({"month": m, "name": name, "articles": arts})
+                })
+                .collect();
+            years.push(json!({"year": y, "months": months}));
+        }
+    };
+    for (i, art) in cx.a.content.articles.iter().enumerate() {
+        let (y, m) = (art.meta.date.year, art.meta.date.month);
+        if cur.as_ref().is_none_or(|c| c.0 != y) {
+            flush(cur.take(), &mut years);
+            cur = Some((y, Vec::new()));
+        }
+        if let Some((_, months)) = &mut cur {
+            if months.last().is_none_or(|l| l.0 != m) {
+                months.push((m, Vec::new()));
+            }
+            if let Some(last) = months.last_mut() {
+                last.1.push(cx.summaries[i].clone());
+            }
+        }
+    }
+    flush(cur, &mut years);
+    cx.render(
+        "archive.html",
+        &cx.site.urls.archive(),
+        json!({ "years": years }),
+    )
+}
+
+pub(super) fn free_pages(cx: &Ctx) -> Result<Vec<Option<OutputFile>>, Diagnostic> {
+    cx.a.content
+        .pages
+        .iter()
+        .zip(&cx.a.page_docs)
+        .map(|(p, doc)| {
+            let html = &doc.html;
+            let url = cx.site.urls.page(&p.slug);
+            cx.render(
+                "page.html",
+                &url,
+                json!({"page": {"title": p.meta.title, "content": format!("{}{}", html.body, html.notes), "url": url}}),
+            )
+        })
+        .collect()
+}
