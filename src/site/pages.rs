@@ -1,6 +1,8 @@
-//! Renders every page of the site through the theme, in parallel, into
-//! output files in memory. The context each template gets is documented in
-//! `docs/templates.md`.
+//! Renders every page of the site through the theme, in parallel, into a
+//! [`Sink`]: [`render_all`] runs the page kinds (`article_page`,
+//! `entity_page`, `lists`, `feeds`, `json`); [`Ctx`] gives them the shared
+//! context and the page keys that let a sink keep unchanged pages. The
+//! context each template gets is documented in `docs/templates.md`.
 
 use super::article_page::article_page;
 use super::entity_page::entity_pages;
