@@ -20,14 +20,31 @@ fn key(out: &mut Vec<u8>, k: &str) {
 }
 
 pub fn entities_json(cx: &Ctx) -> OutputFile {
-    let urls = &cx.site.urls;
-    let a = cx.a;
-    let mut out: Vec<u8> = Vec::with_capacity(1 << 20);
+    use rayon::prelude::*;
+    // Each entity's record is written on its own, in parallel, then joined.
+    let parts: Vec<Vec<u8>> = (0..cx.a.content.entities.len())
+        .into_par_iter()
+        .map(|e| entity_record(cx, e))
+        .collect();
+    let mut out: Vec<u8> = Vec::with_capacity(parts.iter().map(Vec::len).sum::<usize>() + 32);
     out.extend_from_slice(b"{\"entities\":[");
-    for (e, ent) in a.content.entities.iter().enumerate() {
+    for (e, part) in parts.iter().enumerate() {
         if e > 0 {
             out.push(b',');
         }
+        out.extend_from_slice(part);
+    }
+    out.extend_from_slice(b"]}\n");
+    OutputFile::new("entities.json", out)
+}
+
+/// One entity's record in `entities.json`.
+fn entity_record(cx: &Ctx, e: usize) -> Vec<u8> {
+    let urls = &cx.site.urls;
+    let a = cx.a;
+    let ent = &a.content.entities[e];
+    let mut out: Vec<u8> = Vec::with_capacity(256);
+    {
         out.push(b'{');
         key(&mut out, "id");
         string(&mut out, &ent.id);
@@ -101,8 +118,7 @@ pub fn entities_json(cx: &Ctx) -> OutputFile {
         }
         out.extend_from_slice(b"]}");
     }
-    out.extend_from_slice(b"]}\n");
-    OutputFile::new("entities.json", out)
+    out
 }
 
 /// `search.json`: one record per article (title, URL, date, summary, tags,
