@@ -100,7 +100,7 @@ enum Fate {
     /// Written where it belongs (staging folder, or in place).
     Written,
     /// Kept in memory, written in place at commit.
-    Pending(Vec<u8>),
+    Pending(std::sync::Arc<[u8]>),
     /// Written beside its place under a temporary name, renamed at commit.
     Spilled(PathBuf),
 }

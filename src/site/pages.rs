@@ -96,7 +96,7 @@ impl Ctx<'_> {
         let html = self.theme.render(template, &ctx)?;
         Ok(Some(OutputFile {
             path,
-            bytes: html.into_bytes(),
+            bytes: html.into_bytes().into(),
             key,
         }))
     }
@@ -129,7 +129,7 @@ impl Ctx<'_> {
         let html = self.theme.render(template, &ctx)?;
         Ok(Some(OutputFile {
             path,
-            bytes: html.into_bytes(),
+            bytes: html.into_bytes().into(),
             key,
         }))
     }
