@@ -100,7 +100,7 @@ enum Fate {
     /// Written where it belongs (staging folder, or in place).
     Written,
     /// Kept in memory, written in place at commit.
-    Pending(std::sync::Arc<[u8]>),
+    Pending(std::sync::Arc<Vec<u8>>),
     /// Written beside its place under a temporary name, renamed at commit.
     Spilled(PathBuf),
 }
@@ -218,7 +218,7 @@ impl DiskSink {
                                 std::fs::create_dir_all(parent)?;
                             }
                         }
-                        std::fs::write(&path, bytes)?;
+                        std::fs::write(&path, &bytes[..])?;
                         entry.mtime = std::fs::metadata(&path).map(|m| mtime_of(&m)).unwrap_or(0);
                     }
                     Fate::Spilled(tmp) => std::fs::rename(&tmp, &path)?,
@@ -332,7 +332,7 @@ impl crate::site::Sink for DiskSink {
         let len = f.bytes.len() as u64;
         let (entry, fate) = if self.staging.is_some() {
             self.ensure_parent(&path)?;
-            std::fs::write(&path, &f.bytes)?;
+            std::fs::write(&path, &f.bytes[..])?;
             let mtime = std::fs::metadata(&path).map(|m| mtime_of(&m)).unwrap_or(0);
             (
                 Entry {
@@ -382,7 +382,7 @@ impl crate::site::Sink for DiskSink {
                     .unwrap_or_default();
                 let tmp = path.with_file_name(format!(".{name}.dossier-tmp"));
                 self.ensure_parent(&tmp)?;
-                std::fs::write(&tmp, &f.bytes)?;
+                std::fs::write(&tmp, &f.bytes[..])?;
                 let mtime = std::fs::metadata(&tmp).map(|m| mtime_of(&m)).unwrap_or(0);
                 (
                     Entry {

@@ -20,60 +20,55 @@ fn key(out: &mut Vec<u8>, k: &str) {
 }
 
 pub fn entities_json(cx: &Ctx) -> OutputFile {
-    use rayon::prelude::*;
-    // Each entity's record is written on its own, in parallel, then joined.
-    let parts: Vec<Vec<u8>> = (0..cx.a.content.entities.len())
-        .into_par_iter()
-        .map(|e| entity_record(cx, e))
-        .collect();
-    let mut out: Vec<u8> = Vec::with_capacity(parts.iter().map(Vec::len).sum::<usize>() + 32);
+    // One record after the other into one buffer: written in parallel and
+    // joined, the file would be held twice at its peak.
+    let mut out: Vec<u8> = Vec::with_capacity(1 << 20);
     out.extend_from_slice(b"{\"entities\":[");
-    for (e, part) in parts.iter().enumerate() {
+    for e in 0..cx.a.content.entities.len() {
         if e > 0 {
             out.push(b',');
         }
-        out.extend_from_slice(part);
+        entity_record(cx, e, &mut out);
     }
     out.extend_from_slice(b"]}\n");
     OutputFile::new("entities.json", out)
 }
 
 /// One entity's record in `entities.json`.
-fn entity_record(cx: &Ctx, e: usize) -> Vec<u8> {
+fn entity_record(cx: &Ctx, e: usize, out: &mut Vec<u8>) {
     let urls = &cx.site.urls;
     let a = cx.a;
     let ent = &a.content.entities[e];
-    let mut out: Vec<u8> = Vec::with_capacity(256);
     {
         out.push(b'{');
-        key(&mut out, "id");
-        string(&mut out, &ent.id);
+        key(out, "id");
+        string(out, &ent.id);
         out.push(b',');
-        key(&mut out, "name");
-        string(&mut out, &ent.meta.name);
+        key(out, "name");
+        string(out, &ent.meta.name);
         out.push(b',');
-        key(&mut out, "kind");
-        string(&mut out, &ent.kind);
+        key(out, "kind");
+        string(out, &ent.kind);
         out.push(b',');
-        key(&mut out, "aliases");
+        key(out, "aliases");
         out.push(b'[');
         for (i, alias) in ent.meta.aliases.iter().enumerate() {
             if i > 0 {
                 out.push(b',');
             }
-            string(&mut out, alias.get_ref());
+            string(out, alias.get_ref());
         }
         out.extend_from_slice(b"],");
-        key(&mut out, "summary");
-        string(&mut out, &ent.meta.summary);
+        key(out, "summary");
+        string(out, &ent.meta.summary);
         out.push(b',');
-        key(&mut out, "url");
-        string(&mut out, &urls.absolute(&urls.entity(&ent.id, 1)));
+        key(out, "url");
+        string(out, &urls.absolute(&urls.entity(&ent.id, 1)));
         out.push(b',');
-        key(&mut out, "mention_count");
+        key(out, "mention_count");
         out.extend_from_slice(cx.site.mention_count[e].to_string().as_bytes());
         out.push(b',');
-        key(&mut out, "articles");
+        key(out, "articles");
         out.push(b'[');
         for (k, (ai, ms)) in cx.site.mentions_of[e].iter().enumerate() {
             if k > 0 {
@@ -83,19 +78,19 @@ fn entity_record(cx: &Ctx, e: usize) -> Vec<u8> {
             let url = urls.absolute(&urls.article(&art.slug));
             let doc = &a.articles[*ai].r;
             out.push(b'{');
-            key(&mut out, "slug");
-            string(&mut out, &art.slug);
+            key(out, "slug");
+            string(out, &art.slug);
             out.push(b',');
-            key(&mut out, "title");
-            string(&mut out, &art.meta.title);
+            key(out, "title");
+            string(out, &art.meta.title);
             out.push(b',');
-            key(&mut out, "date");
-            string(&mut out, &art.meta.date.iso());
+            key(out, "date");
+            string(out, &art.meta.date.iso());
             out.push(b',');
-            key(&mut out, "url");
-            string(&mut out, &url);
+            key(out, "url");
+            string(out, &url);
             out.push(b',');
-            key(&mut out, "mentions");
+            key(out, "mentions");
             out.push(b'[');
             for (j, &mi) in ms.iter().enumerate() {
                 if j > 0 {
@@ -104,21 +99,20 @@ fn entity_record(cx: &Ctx, e: usize) -> Vec<u8> {
                 let m = &doc.mentions[mi];
                 let anchor = format!("m-{}-{}", ent.id, m.n);
                 out.push(b'{');
-                key(&mut out, "anchor");
-                string(&mut out, &anchor);
+                key(out, "anchor");
+                string(out, &anchor);
                 out.push(b',');
-                key(&mut out, "url");
-                string(&mut out, &format!("{url}#{anchor}"));
+                key(out, "url");
+                string(out, &format!("{url}#{anchor}"));
                 out.push(b',');
-                key(&mut out, "snippet");
-                string(&mut out, &m.snippet);
+                key(out, "snippet");
+                string(out, &m.snippet);
                 out.push(b'}');
             }
             out.extend_from_slice(b"]}");
         }
         out.extend_from_slice(b"]}");
     }
-    out
 }
 
 /// `search.json`: one record per article (title, URL, date, summary, tags,

@@ -27,7 +27,7 @@ pub struct OutputFile {
     /// Relative to the output folder, `/`-separated.
     pub path: String,
     /// Shared, so that a page kept from the previous build is not copied.
-    pub bytes: std::sync::Arc<[u8]>,
+    pub bytes: std::sync::Arc<Vec<u8>>,
     /// For rendered pages: a hash of the template set and the page's whole
     /// context. The same key means the same bytes, so a sink that holds the
     /// page under this key may keep it without it being rendered again. 0: none.
@@ -38,7 +38,7 @@ impl OutputFile {
     pub fn new(path: impl Into<String>, bytes: Vec<u8>) -> OutputFile {
         OutputFile {
             path: path.into(),
-            bytes: bytes.into(),
+            bytes: std::sync::Arc::new(bytes),
             key: 0,
         }
     }

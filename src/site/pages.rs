@@ -96,7 +96,7 @@ impl Ctx<'_> {
         let html = self.theme.render(template, &ctx)?;
         Ok(Some(OutputFile {
             path,
-            bytes: html.into_bytes().into(),
+            bytes: std::sync::Arc::new(html.into_bytes()),
             key,
         }))
     }
@@ -129,7 +129,7 @@ impl Ctx<'_> {
         let html = self.theme.render(template, &ctx)?;
         Ok(Some(OutputFile {
             path,
-            bytes: html.into_bytes().into(),
+            bytes: std::sync::Arc::new(html.into_bytes()),
             key,
         }))
     }
