@@ -126,6 +126,26 @@ pub struct Settings<'a> {
     pub annotations: &'a [Annotation],
 }
 
+/// Records every resolved entity link of flow `fi` as a mention.
+fn link_mentions(d: &mut AnnotatedDoc, fi: usize) {
+    let mut new = Vec::new();
+    let af = &d.flows[fi];
+    for (bi, block) in af.flow.blocks.iter().enumerate() {
+        for it in block.items.clone() {
+            if let Item::EntityStart { link, .. } = af.flow.items[it] {
+                if let Some(entity) = af.links.get(link).and_then(|l| l.entity) {
+                    let r = doc::item_view_range(block, it + 1);
+                    new.push((link, entity, bi, r.start, r.end));
+                }
+            }
+        }
+    }
+    for (link, entity, bi, s, e) in new {
+        let m = place::push_mention(d, fi, bi, s, e, entity, Origin::Link);
+        d.flows[fi].links[link].mention = Some(m);
+    }
+}
+
 /// Annotates the Markdown `body` found at byte `body_offset` of `file`.
 pub fn annotate(
     file: &Source,
@@ -223,26 +243,16 @@ pub fn annotate(
     }
 
     if settings.mentions {
-        // Entity links are mentions.
+        // Entity links are mentions: in the body and footnotes, then in the
+        // notes that standoff annotations add.
         for fi in 0..d.flows.len() {
-            let mut new = Vec::new();
-            let af = &d.flows[fi];
-            for (bi, block) in af.flow.blocks.iter().enumerate() {
-                for it in block.items.clone() {
-                    if let Item::EntityStart { link, .. } = af.flow.items[it] {
-                        if let Some(entity) = af.links[link].entity {
-                            let r = doc::item_view_range(block, it + 1);
-                            new.push((link, entity, bi, r.start, r.end));
-                        }
-                    }
-                }
-            }
-            for (link, entity, bi, s, e) in new {
-                let m = place::push_mention(&mut d, fi, bi, s, e, entity, Origin::Link);
-                d.flows[fi].links[link].mention = Some(m);
-            }
+            link_mentions(&mut d, fi);
         }
+        let before = d.flows.len();
         place::standoff_pass(&mut d, file, index, settings, diags);
+        for fi in before..d.flows.len() {
+            link_mentions(&mut d, fi);
+        }
         place::name_pass(&mut d, index, diags, file, body_offset);
     }
     order::number(

@@ -56,12 +56,6 @@ fn crosses(spans: &[Span], block: usize, s: usize, e: usize) -> bool {
     })
 }
 
-fn overlaps(spans: &[Span], block: usize, s: usize, e: usize) -> bool {
-    spans
-        .iter()
-        .any(|x| x.block == block && s < x.end && x.start < e)
-}
-
 pub(super) fn standoff_pass(
     d: &mut AnnotatedDoc,
     file: &Source,
@@ -258,7 +252,16 @@ pub(super) fn name_pass(
                 }
                 let spans = &af.spans;
                 for (s, e, ent) in index.find_names(&block.text, |s, e| {
-                    block.searchable(items, s, e) && !overlaps(spans, bi, s, e)
+                    // Inside a quote that only carries a note, names still
+                    // count; never across its edge, nor over another mention.
+                    block.searchable(items, s, e)
+                        && !crosses(spans, bi, s, e)
+                        && !spans.iter().any(|x| {
+                            x.block == bi
+                                && matches!(x.kind, SpanKind::Mention(_))
+                                && s < x.end
+                                && x.start < e
+                        })
                 }) {
                     found.push((bi, s, e, ent));
                 }

@@ -252,6 +252,18 @@ fn a_standoff_note_follows_its_quote_and_is_numbered_with_footnotes() {
 }
 
 #[test]
+fn names_inside_a_noted_quote_and_links_in_its_note_are_mentions() {
+    let o = run(
+        "It did not mention the strike by the US military.\n",
+        "[[annotations]]\nquote = \"the strike by the US military\"\nnote = \"See [[marco-rubio|him]].\"\n",
+        Autolink::First,
+    );
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    assert!(o.html.contains("<span class=\"annotated\">the strike by the <a class=\"entity entity-person\" id=\"m-us-1\""), "{}", o.html);
+    assert!(o.html.contains("id=\"m-marco-rubio-1\""), "{}", o.html);
+}
+
+#[test]
 fn a_curly_quoted_nickname_is_one_mention() {
     let o = run(
         "Ismael “El Mayo” Zambada García was held. El Mayo denied it.\n",
