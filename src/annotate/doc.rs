@@ -182,9 +182,12 @@ pub fn parse(src: &str, base: usize) -> Parsed {
         match ev {
             // A soft break is part of the text around it, so that a name or
             // quote broken across lines is one piece of text.
-            Event::SoftBreak | Event::Text(_) => {
+            // Raw HTML in the Markdown is text like any other, never passed
+            // through: archived articles come from anywhere, and a script
+            // pasted with one must not run in the site.
+            Event::SoftBreak | Event::Text(_) | Event::Html(_) | Event::InlineHtml(_) => {
                 let t = match ev {
-                    Event::Text(t) => t,
+                    Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => t,
                     _ => "\n".into(),
                 };
                 if p.pending.is_empty() {
@@ -223,6 +226,9 @@ pub fn parse(src: &str, base: usize) -> Parsed {
         }
         p.flush();
         match ev {
+            // An HTML block becomes a paragraph of its text.
+            Event::Start(Tag::HtmlBlock) => p.push(Item::Ev(Event::Start(Tag::Paragraph))),
+            Event::End(TagEnd::HtmlBlock) => p.push(Item::Ev(Event::End(TagEnd::Paragraph))),
             Event::Start(tag) => {
                 match &tag {
                     Tag::Link { .. } => p.anchor += 1,
@@ -612,6 +618,21 @@ mod tests {
         );
         assert_eq!(p.undefined_refs, vec![("missing".to_string(), 14)]);
         assert_eq!(p.note_refs.len(), 1);
+    }
+
+    #[test]
+    fn raw_html_becomes_text() {
+        let p = parse("<script>alert(1)</script>\n\nA <b>bold</b> word.\n", 0);
+        let texts: Vec<String> = p.body.blocks.iter().map(|b| b.text.clone()).collect();
+        assert_eq!(
+            texts,
+            vec!["<script>alert(1)</script>", "A <b>bold</b> word."]
+        );
+        assert!(p
+            .body
+            .items
+            .iter()
+            .all(|i| !matches!(i, Item::Ev(Event::Html(_) | Event::InlineHtml(_)))));
     }
 
     #[test]

@@ -8,10 +8,26 @@
 use super::pages::Ctx;
 use super::OutputFile;
 
-/// Appends `s` as a JSON string.
+/// Appends `s` as a JSON string. `<`, `>` and `&` are written as `\u003c`,
+/// `\u003e`, `\u0026`: the same string to a JSON parser, and safe should the
+/// data ever be inlined into an HTML page.
 fn string(out: &mut Vec<u8>, s: &str) {
+    let start = out.len();
     // Writing into a Vec cannot fail.
     let _ = serde_json::to_writer(&mut *out, s);
+    if out[start..].iter().any(|b| matches!(b, b'<' | b'>' | b'&')) {
+        let escaped: Vec<u8> = out[start..]
+            .iter()
+            .flat_map(|&b| match b {
+                b'<' => b"\\u003c".to_vec(),
+                b'>' => b"\\u003e".to_vec(),
+                b'&' => b"\\u0026".to_vec(),
+                b => vec![b],
+            })
+            .collect();
+        out.truncate(start);
+        out.extend_from_slice(&escaped);
+    }
 }
 
 fn key(out: &mut Vec<u8>, k: &str) {

@@ -1,0 +1,233 @@
+//! Builds real sites with the real binary and checks what they contain:
+//! every page of the contract, links and anchors, sub-paths, escaping,
+//! entities.json, and the demo archive itself.
+
+mod harness;
+use harness::*;
+
+/// The demo archive at the repository root, copied into a temp folder.
+fn demo() -> Site {
+    let site = Site::empty();
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    site.write(
+        "config.toml",
+        &std::fs::read(root.join("config.toml")).unwrap(),
+    );
+    for e in walkdir::WalkDir::new(root.join("content"))
+        .into_iter()
+        .flatten()
+    {
+        if e.file_type().is_file() {
+            let rel = e
+                .path()
+                .strip_prefix(root)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            site.write(&rel, &std::fs::read(e.path()).unwrap());
+        }
+    }
+    site
+}
+
+#[test]
+fn demo_archive_builds_with_every_page_and_no_broken_link() {
+    let site = demo();
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert!(run.stdout.contains("Built 13 articles"), "{}", run.stdout);
+    for f in [
+        "index.html",
+        "entities/index.html",
+        "tags/index.html",
+        "archive/index.html",
+        "about/index.html",
+        "entities.json",
+        "atom.xml",
+        "sitemap.xml",
+        "404.html",
+        ".nojekyll",
+        "style.css",
+        "syntax.css",
+        "articles/rubio-in-mexico-city/index.html",
+        "entities/marco-rubio/index.html",
+        "tags/security/index.html",
+        "page/2/index.html",
+    ] {
+        assert!(run.exists(f), "missing {f}");
+    }
+    // Drafts are not built.
+    assert!(!run.exists("articles/draft-usmca/index.html"));
+    run.assert_links_resolve("/dossier/");
+}
+
+#[test]
+fn drafts_are_built_with_the_flag() {
+    let run = demo().build(&["--drafts"]);
+    run.assert_ok();
+    assert!(run.exists("articles/draft-usmca/index.html"));
+}
+
+#[test]
+fn every_snippet_on_entity_pages_links_to_an_existing_mention() {
+    let run = demo().build(&[]);
+    run.assert_ok();
+    let mut snippets = 0;
+    for p in run
+        .html_pages()
+        .iter()
+        .filter(|p| p.starts_with("entities/") && p.matches('/').count() == 2)
+    {
+        for href in attr_values(&run.page(p), "href")
+            .into_iter()
+            .filter(|h| h.contains("#m-"))
+        {
+            snippets += 1;
+            let (path, frag) = href.split_once('#').unwrap();
+            let file = format!("{}index.html", path.trim_start_matches("/dossier/"));
+            let ids = attr_values(&run.page(&file), "id");
+            assert!(ids.iter().any(|i| i == frag), "{p}: {href} has no anchor");
+        }
+    }
+    assert!(snippets > 50, "only {snippets} snippet links");
+}
+
+#[test]
+fn base_url_override_keeps_every_link_under_the_sub_path() {
+    let run = demo().build(&["--base-url", "https://example.org/sub/path/"]);
+    run.assert_ok();
+    run.assert_links_resolve("/sub/path/");
+    for p in run.html_pages() {
+        for href in attr_values(&run.page(&p), "href") {
+            if href.starts_with('/') {
+                assert!(href.starts_with("/sub/path/"), "{p}: {href}");
+            }
+        }
+    }
+    assert!(run
+        .page("sitemap.xml")
+        .contains("<loc>https://example.org/sub/path/articles/"));
+    assert!(run
+        .page("atom.xml")
+        .contains("https://example.org/sub/path/articles/"));
+}
+
+#[test]
+fn entities_json_has_the_contract_shape() {
+    let run = demo().build(&[]);
+    run.assert_ok();
+    let v: serde_json::Value = serde_json::from_str(&run.page("entities.json")).unwrap();
+    let entities = v["entities"].as_array().unwrap();
+    assert_eq!(entities.len(), 34);
+    let rubio = entities.iter().find(|e| e["id"] == "marco-rubio").unwrap();
+    for k in ["id", "name", "kind", "summary", "url"] {
+        assert!(rubio[k].is_string(), "{k}");
+    }
+    assert!(rubio["aliases"].is_array());
+    assert_eq!(
+        rubio["url"],
+        "https://example.github.io/dossier/entities/marco-rubio/"
+    );
+    let arts = rubio["articles"].as_array().unwrap();
+    assert!(!arts.is_empty());
+    for a in arts {
+        for k in ["slug", "title", "date", "url"] {
+            assert!(a[k].is_string(), "{k}");
+        }
+        for m in a["mentions"].as_array().unwrap() {
+            let anchor = m["anchor"].as_str().unwrap();
+            assert!(anchor.starts_with("m-marco-rubio-"), "{anchor}");
+            assert_eq!(
+                m["url"].as_str().unwrap(),
+                format!("{}#{anchor}", a["url"].as_str().unwrap())
+            );
+            assert!(!m["snippet"].as_str().unwrap().is_empty());
+            // The anchor exists in the article page.
+            let page = run.page(&format!(
+                "articles/{}/index.html",
+                a["slug"].as_str().unwrap()
+            ));
+            assert!(page.contains(&format!("id=\"{anchor}\"")), "{anchor}");
+        }
+    }
+}
+
+#[test]
+fn user_text_is_escaped_everywhere() {
+    let evil = "<script>alert(1)</script> \"quoted\" 'single' & co";
+    let site = Site::new()
+        .file("config.toml", &format!("title = {evil:?}\nbase_url = \"https://example.org/\"\ndescription = {evil:?}\n"))
+        .file(
+            "content/entities/people/x.md",
+            &format!("+++\nname = {evil:?}\naliases = [\"Evil Alias <b>\"]\nsummary = {evil:?}\n+++\n{evil}\n"),
+        )
+        .file(
+            "content/articles/a.md",
+            &format!(
+                "+++\ntitle = {evil:?}\ndate = 2025-01-01\ntags = [{evil:?}]\nauthors = [{evil:?}]\nsummary = {evil:?}\n+++\nSee [[x|the <evil> one]] and Evil Alias <b> too.\n"
+            ),
+        );
+    let run = site.build(&[]);
+    run.assert_ok();
+    for f in run.files() {
+        if f.ends_with(".html") || f.ends_with(".xml") || f.ends_with(".json") {
+            let t = run.page(&f);
+            assert!(!t.contains("<script>alert"), "raw script in {f}");
+        }
+    }
+    let v: serde_json::Value = serde_json::from_str(&run.page("entities.json")).unwrap();
+    assert_eq!(v["entities"][0]["name"], evil);
+    assert_eq!(v["entities"][0]["summary"], evil);
+    let page = run.page("articles/a/index.html");
+    assert!(
+        page.contains("&lt;script&gt;alert(1)&lt;&#x2F;script&gt;")
+            || page.contains("&lt;script&gt;alert(1)&lt;/script&gt;")
+    );
+    // In attributes: the hover title of the entity link.
+    assert!(page.contains("title=\"Person — &lt;script&gt;"), "{page}");
+    let atom = run.page("atom.xml");
+    assert!(atom.contains("<title>&lt;script&gt;alert(1)&lt;/script&gt; &quot;quoted&quot; &#39;single&#39; &amp; co</title>"));
+    run.assert_links_resolve("/");
+}
+
+#[test]
+fn a_second_build_with_nothing_changed_writes_nothing() {
+    let site = demo();
+    site.build(&[]).assert_ok();
+    let before = site.build(&[]);
+    before.assert_ok();
+    assert!(before.stdout.contains("(0 written"), "{}", before.stdout);
+}
+
+#[test]
+fn files_an_earlier_build_wrote_are_removed_and_others_kept() {
+    let site = demo();
+    let run = site.build(&[]);
+    run.assert_ok();
+    std::fs::write(run.out.join("CNAME"), "example.org").unwrap();
+    std::fs::remove_file(
+        site.root()
+            .join("content/articles/2025/2025-10-02-one-year.md"),
+    )
+    .unwrap();
+    let again = site.build(&[]);
+    again.assert_ok();
+    assert!(!again.exists("articles/one-year/index.html"));
+    assert_eq!(again.page("CNAME"), "example.org");
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let site = Site::new();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .arg("frobnicate")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["build", "--nope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    drop(site);
+}
