@@ -43,6 +43,9 @@ impl Annotation {
 #[serde(deny_unknown_fields)]
 pub struct ArticleMeta {
     pub title: String,
+    // Through `deserialize_with`, a missing date is reported as a missing
+    // field, not as a date in the wrong format.
+    #[serde(deserialize_with = "Date::deserialize")]
     pub date: Date,
     #[serde(default)]
     pub slug: Option<String>,

@@ -1,0 +1,338 @@
+//! Every kind of bad input gives `path:line:column: error: message`, with the
+//! offending line shown, all errors of a run together, exit status 1, and
+//! the previous output left exactly as it was.
+
+mod harness;
+use harness::*;
+
+fn good() -> Site {
+    Site::new()
+        .file(
+            "content/entities/people/marco-rubio.md",
+            &entity("Marco Rubio", &["Rubio"], "Secretary of State"),
+        )
+        .file(
+            "content/entities/places/mexico-city.md",
+            &entity("Mexico City", &[], "Capital"),
+        )
+        .file(
+            "content/articles/a.md",
+            &article("A", "2025-01-01", "[[marco-rubio]] in Mexico City."),
+        )
+}
+
+/// Builds `site` once successfully, breaks it with `edit`, and checks the
+/// second build fails with `at`/`msg` and leaves the output as it was.
+fn breaks(edit: impl FnOnce(&Site), at: &str, msg: &str) -> Run {
+    let site = good();
+    let first = site.build(&[]);
+    first.assert_ok();
+    let before = first.snapshot();
+    edit(&site);
+    let run = site.build(&[]);
+    run.assert_error(at, msg);
+    assert_eq!(run.snapshot(), before, "output changed by a failed build");
+    // The offending line is shown under the message.
+    assert!(run.stderr.contains(" | "), "{}", run.stderr);
+    // check reports the same.
+    let check = site.run(&["check"]);
+    check.assert_error(at, msg);
+    run
+}
+
+#[test]
+fn malformed_toml_points_inside_the_file() {
+    breaks(
+        |s| {
+            s.write(
+                "content/articles/a.md",
+                b"+++\ntitle = \"A\"\ndate = 2025-01-01\ntags = [\"x\" \"y\"]\n+++\nBody\n",
+            )
+        },
+        "content/articles/a.md:4:",
+        "",
+    );
+}
+
+#[test]
+fn unclosed_front_matter() {
+    breaks(
+        |s| s.write("content/articles/a.md", b"+++\ntitle = \"A\"\nBody\n"),
+        "content/articles/a.md:1:1:",
+        "not closed",
+    );
+}
+
+#[test]
+fn missing_title_and_missing_date() {
+    breaks(
+        |s| s.write("content/articles/a.md", b"+++\ndate = 2025-01-01\n+++\nx\n"),
+        "content/articles/a.md:",
+        "missing field `title`",
+    );
+    breaks(
+        |s| s.write("content/articles/a.md", b"+++\ntitle = \"A\"\n+++\nx\n"),
+        "content/articles/a.md:",
+        "missing field `date`",
+    );
+}
+
+#[test]
+fn invalid_date() {
+    breaks(
+        |s| {
+            s.write(
+                "content/articles/a.md",
+                b"+++\ntitle = \"A\"\ndate = \"yesterday\"\n+++\nx\n",
+            )
+        },
+        "content/articles/a.md:3:",
+        "date",
+    );
+    breaks(
+        |s| {
+            s.write(
+                "content/articles/a.md",
+                b"+++\ntitle = \"A\"\ndate = 2025-02-30\n+++\nx\n",
+            )
+        },
+        "content/articles/a.md:3:",
+        "",
+    );
+}
+
+#[test]
+fn unknown_keys_in_config_and_front_matter() {
+    breaks(
+        |s| s.write("config.toml", format!("{CONFIG}titel = \"x\"\n").as_bytes()),
+        "config.toml:3:",
+        "titel",
+    );
+    breaks(
+        |s| {
+            s.write(
+                "content/articles/a.md",
+                b"+++\ntitle = \"A\"\ndate = 2025-01-01\nauthor = \"x\"\n+++\nx\n",
+            )
+        },
+        "content/articles/a.md:4:",
+        "author",
+    );
+}
+
+#[test]
+fn unknown_entity_suggests_near_ids() {
+    let run = breaks(
+        |s| {
+            s.write(
+                "content/articles/a.md",
+                article("A", "2025-01-01", "Hello [[marco-rubi]].").as_bytes(),
+            )
+        },
+        "content/articles/a.md:5:7:",
+        "unknown entity `marco-rubi`",
+    );
+    assert!(
+        run.stderr.contains("did you mean `marco-rubio`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn ambiguous_alias_names_both_entities() {
+    let run = breaks(
+        |s| {
+            s.write(
+                "content/entities/people/ana.md",
+                entity("Ana One", &["Ace"], "").as_bytes(),
+            );
+            s.write(
+                "content/entities/people/bea.md",
+                entity("Bea Two", &["Ace"], "").as_bytes(),
+            );
+            s.write(
+                "content/articles/a.md",
+                article("A", "2025-01-01", "See [[Ace]].").as_bytes(),
+            );
+        },
+        "content/articles/a.md:5:5:",
+        "ambiguous",
+    );
+    assert!(
+        run.stderr.contains("`ana`") && run.stderr.contains("`bea`"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn duplicate_entity_id() {
+    breaks(
+        |s| {
+            s.write(
+                "content/entities/places/marco-rubio.md",
+                entity("Another", &[], "").as_bytes(),
+            )
+        },
+        "marco-rubio.md:1:1:",
+        "duplicate entity id",
+    );
+}
+
+#[test]
+fn alias_equal_to_another_entitys_id() {
+    breaks(
+        |s| {
+            s.write(
+                "content/entities/people/ana.md",
+                entity("Ana", &["mexico-city"], "").as_bytes(),
+            )
+        },
+        "content/entities/people/ana.md:3:",
+        "is the id of another entity",
+    );
+}
+
+#[test]
+fn invalid_entity_id() {
+    breaks(
+        |s| {
+            s.write(
+                "content/entities/people/Marco_Rubio.md",
+                entity("Someone", &[], "").as_bytes(),
+            )
+        },
+        "content/entities/people/Marco_Rubio.md:1:1:",
+        "invalid entity id",
+    );
+}
+
+#[test]
+fn duplicate_slug() {
+    breaks(
+        |s| {
+            s.write(
+                "content/articles/2024/2024-05-05-a.md",
+                article("Other A", "2024-05-05", "x").as_bytes(),
+            )
+        },
+        "content/articles/",
+        "duplicate article slug \"a\"",
+    );
+}
+
+#[test]
+fn missing_config() {
+    let site = Site::empty().file("content/articles/a.md", &article("A", "2025-01-01", "x"));
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains("config.toml") && run.stderr.contains("no config.toml"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn non_utf8_file() {
+    breaks(
+        |s| {
+            s.write(
+                "content/articles/a.md",
+                b"+++\ntitle = \"A\"\ndate = 2025-01-01\n+++\nBad \xff byte\n",
+            )
+        },
+        "content/articles/a.md:5:5:",
+        "not valid UTF-8",
+    );
+}
+
+#[test]
+fn missing_footnote_definition() {
+    breaks(
+        |s| {
+            s.write(
+                "content/articles/a.md",
+                article("A", "2025-01-01", "Text[^nope].").as_bytes(),
+            )
+        },
+        "content/articles/a.md:5:5:",
+        "footnote [^nope] has no definition",
+    );
+}
+
+#[test]
+fn template_syntax_error_names_template_and_line() {
+    breaks(
+        |s| s.write("templates/page.html", b"<p>ok</p>\n{% if %}\n"),
+        "templates/page.html:2:",
+        "",
+    );
+}
+
+#[test]
+fn standoff_quote_not_found_shows_the_closest_passage() {
+    let run = breaks(
+        |s| {
+            s.write(
+                "content/articles/a.md",
+                article(
+                    "A",
+                    "2025-01-01",
+                    "The two governments issued a joint statement.",
+                )
+                .as_bytes(),
+            );
+            s.write(
+                "content/articles/a.annotations.toml",
+                b"[[annotations]]\nquote = \"issued a joint statment\"\nentity = \"marco-rubio\"\n",
+            );
+        },
+        "content/articles/a.annotations.toml:2:9:",
+        "annotation #1",
+    );
+    assert!(
+        run.stderr
+            .contains("closest passage: \"issued a joint statement.\""),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn standoff_quote_found_twice_asks_for_a_prefix() {
+    breaks(
+        |s| {
+            s.write(
+                "content/articles/a.md",
+                article("A", "2025-01-01", "Rubio said yes. Later Rubio said no.").as_bytes(),
+            );
+            s.write(
+                "content/articles/a.annotations.toml",
+                b"[[annotations]]\nquote = \"Rubio said\"\nnote = \"n\"\n",
+            );
+        },
+        "content/articles/a.annotations.toml:2:9:",
+        "occurs 2 times",
+    );
+}
+
+#[test]
+fn all_errors_of_a_run_are_reported_together() {
+    let run = breaks(
+        |s| {
+            s.write(
+                "content/articles/a.md",
+                article("A", "2025-01-01", "[[nobody]] and [[nothing]][^x].").as_bytes(),
+            );
+            s.write("content/articles/b.md", b"+++\ntitle = 3\n+++\n");
+        },
+        "content/articles/a.md:5:1:",
+        "unknown entity `nobody`",
+    );
+    run.assert_error("content/articles/a.md:5:16:", "unknown entity `nothing`");
+    run.assert_error("content/articles/a.md:5:27:", "footnote [^x]");
+    run.assert_error("content/articles/b.md:2:", "");
+    assert!(run.stderr.contains("4 errors"), "{}", run.stderr);
+}
