@@ -21,4 +21,5 @@ pub mod escape;
 pub mod output;
 pub mod progress;
 pub mod render;
+pub mod serve;
 pub mod site;

@@ -1,6 +1,11 @@
-//! `dossier serve`: being written.
+//! `dossier serve`: see [`crate::serve`].
 
-pub fn run(_root: &std::path::Path, _bind: &str, _port: u16, _drafts: bool, _open: bool) -> u8 {
-    eprintln!("error: `serve` is not available in this build yet");
-    2
+pub fn run(root: &std::path::Path, bind: &str, port: u16, drafts: bool, open: bool) -> u8 {
+    let opts = crate::serve::Options {
+        bind: bind.to_string(),
+        port,
+        drafts,
+        open,
+    };
+    crate::serve::run(root, &opts)
 }
