@@ -58,23 +58,9 @@ pub(super) fn number(
                 mention_order.push(what);
                 continue;
             }
-            let Some(note) = d.refs[what].note else {
-                continue;
-            };
-            if d.notes[note].number == 0 {
-                d.notes[note].number = next_note;
-                next_note += 1;
-                queue.push(d.notes[note].flow);
+            if let Some(flow) = number_ref(d, what, &mut next_note) {
+                queue.push(flow);
             }
-            let n = d.notes[note].number;
-            let k = d.notes[note].back.len() + 1;
-            let id = if k == 1 {
-                format!("fnref-{n}")
-            } else {
-                format!("fnref-{n}-{k}")
-            };
-            d.notes[note].back.push(id.clone());
-            d.refs[what].id = id;
         }
     }
     // Footnote references that sit outside any block with text (rare) were
@@ -95,20 +81,7 @@ pub(super) fn number(
             if !d.refs[r].id.is_empty() {
                 continue;
             }
-            let Some(note) = d.refs[r].note else { continue };
-            if d.notes[note].number == 0 {
-                d.notes[note].number = next_note;
-                next_note += 1;
-            }
-            let n = d.notes[note].number;
-            let k = d.notes[note].back.len() + 1;
-            let id = if k == 1 {
-                format!("fnref-{n}")
-            } else {
-                format!("fnref-{n}-{k}")
-            };
-            d.notes[note].back.push(id.clone());
-            d.refs[r].id = id;
+            number_ref(d, r, &mut next_note);
         }
     }
     for (i, (label, at)) in labels.iter().enumerate() {
@@ -142,4 +115,26 @@ pub(super) fn number(
             }
         };
     }
+}
+
+/// Gives reference `r` its id (`fnref-N`, or `fnref-N-K` for the K-th
+/// reference to note N), numbering its note if this is its first reference;
+/// then returns the note's flow, to be read next.
+fn number_ref(d: &mut AnnotatedDoc, r: usize, next_note: &mut u32) -> Option<usize> {
+    let note = d.refs[r].note?;
+    let first = d.notes[note].number == 0;
+    if first {
+        d.notes[note].number = *next_note;
+        *next_note += 1;
+    }
+    let n = d.notes[note].number;
+    let k = d.notes[note].back.len() + 1;
+    let id = if k == 1 {
+        format!("fnref-{n}")
+    } else {
+        format!("fnref-{n}-{k}")
+    };
+    d.notes[note].back.push(id.clone());
+    d.refs[r].id = id;
+    first.then_some(d.notes[note].flow)
 }

@@ -65,40 +65,24 @@ pub struct Ctx<'a> {
 impl Ctx<'_> {
     /// Renders `template` for the page at `url`, unless the sink already
     /// holds that page rendered from the same templates and context: then
-    /// the page is kept and `None` comes back.
+    /// the page is kept and `None` comes back. The key is a hash of the
+    /// whole context (for the few pages without a model key, see `page`).
     pub(super) fn render(
         &self,
         template: &str,
         url: &str,
         extra: Value,
     ) -> Result<Option<OutputFile>, Diagnostic> {
-        let mut v = self.base.clone();
-        if let (Some(m), Value::Object(e)) = (v.as_object_mut(), extra) {
-            m.insert("page_url".into(), Value::String(url.to_string()));
-            m.extend(e);
-        }
         let path = file_of(&self.site.urls.base_path, url);
-        if !self.sink.wants_pages() && !self.first_use(template) {
-            // `check`: one page of each template is enough to find errors.
-            if let Ok(mut k) = self.kept.lock() {
-                k.push(path);
-            }
+        if self.skipped_by_check(template, &path) {
             return Ok(None);
         }
+        let v = self.context(url, extra);
         let key = page_key(self.theme.fingerprint, template, &v);
-        if self.sink.keep(&path, key) {
-            if let Ok(mut k) = self.kept.lock() {
-                k.push(path);
-            }
+        if self.kept_by_sink(&path, key) {
             return Ok(None);
         }
-        let ctx = tera::Context::from_value(v).unwrap_or_default();
-        let html = self.theme.render(template, &ctx)?;
-        Ok(Some(OutputFile {
-            path,
-            bytes: std::sync::Arc::new(html.into_bytes()),
-            key,
-        }))
+        self.run_template(template, path, key, v).map(Some)
     }
 
     /// Like [`Ctx::render`], for pages whose key is computed from the site
@@ -113,25 +97,61 @@ impl Ctx<'_> {
         extra: impl FnOnce() -> Value,
     ) -> Result<Option<OutputFile>, Diagnostic> {
         let path = file_of(&self.site.urls.base_path, url);
-        let checking = !self.sink.wants_pages() && !self.first_use(template);
-        if checking || self.sink.keep(&path, key) {
-            if let Ok(mut k) = self.kept.lock() {
-                k.push(path);
-            }
+        if self.skipped_by_check(template, &path) || self.kept_by_sink(&path, key) {
             return Ok(None);
         }
+        let v = self.context(url, extra());
+        self.run_template(template, path, key, v).map(Some)
+    }
+
+    /// `check` wants one page of each template (to find template errors),
+    /// not every page; the others are only listed.
+    fn skipped_by_check(&self, template: &str, path: &str) -> bool {
+        let skip = !self.sink.wants_pages() && !self.first_use(template);
+        if skip {
+            self.note_kept(path.to_string());
+        }
+        skip
+    }
+
+    fn kept_by_sink(&self, path: &str, key: u64) -> bool {
+        let kept = self.sink.keep(path, key);
+        if kept {
+            self.note_kept(path.to_string());
+        }
+        kept
+    }
+
+    fn note_kept(&self, path: String) {
+        if let Ok(mut k) = self.kept.lock() {
+            k.push(path);
+        }
+    }
+
+    /// The common context with the page's own `extra` keys and its URL.
+    fn context(&self, url: &str, extra: Value) -> Value {
         let mut v = self.base.clone();
-        if let (Some(m), Value::Object(e)) = (v.as_object_mut(), extra()) {
+        if let (Some(m), Value::Object(e)) = (v.as_object_mut(), extra) {
             m.insert("page_url".into(), Value::String(url.to_string()));
             m.extend(e);
         }
+        v
+    }
+
+    fn run_template(
+        &self,
+        template: &str,
+        path: String,
+        key: u64,
+        v: Value,
+    ) -> Result<OutputFile, Diagnostic> {
         let ctx = tera::Context::from_value(v).unwrap_or_default();
         let html = self.theme.render(template, &ctx)?;
-        Ok(Some(OutputFile {
+        Ok(OutputFile {
             path,
             bytes: std::sync::Arc::new(html.into_bytes()),
             key,
-        }))
+        })
     }
 
     /// A key for [`Ctx::page`]: the global hash, the page kind, and `parts`.
