@@ -375,3 +375,85 @@ mod props {
         }
     }
 }
+
+mod naive_counts {
+    use super::*;
+    use proptest::prelude::*;
+
+    /// The names of the test entities and what they count for.
+    const NAMES: &[(&str, &str)] = &[
+        ("Ismael “El Mayo” Zambada García", "el-mayo"),
+        ("El Mayo", "el-mayo"),
+        ("Marco Rubio", "marco-rubio"),
+        ("Rubio", "marco-rubio"),
+        ("United States", "us"),
+        ("US", "us"),
+    ];
+    const WORDS: &[&str] = &[
+        "the", "talks", "Mexican", "USA", "Rubios", "Mayo", "El", "Marco", "-", "’s", ",", "said",
+        "García",
+    ];
+
+    /// A naive reference: scan left to right, at each position take the
+    /// longest name that matches there as a whole word, else move on.
+    fn naive(text: &str) -> std::collections::BTreeMap<&'static str, usize> {
+        let mut counts = std::collections::BTreeMap::new();
+        let mut i = 0;
+        while i < text.len() {
+            let best = NAMES
+                .iter()
+                .filter(|(n, _)| text[i..].starts_with(n))
+                .filter(|(n, _)| {
+                    let before = text[..i].chars().next_back();
+                    let after = text[i + n.len()..].chars().next();
+                    !before.is_some_and(char::is_alphanumeric)
+                        && !after.is_some_and(char::is_alphanumeric)
+                })
+                .max_by_key(|(n, _)| n.len());
+            match best {
+                Some((n, id)) => {
+                    *counts.entry(*id).or_default() += 1;
+                    i += n.len();
+                }
+                None => i += text[i..].chars().next().map_or(1, char::len_utf8),
+            }
+        }
+        counts
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        let piece = prop_oneof![
+            (0..NAMES.len()).prop_map(|i| NAMES[i].0.to_string()),
+            (0..WORDS.len()).prop_map(|i| WORDS[i].to_string()),
+        ];
+        proptest::collection::vec((piece, prop_oneof![Just(" "), Just(""), Just("\n")]), 1..30)
+            .prop_map(|v| {
+                v.into_iter()
+                    .map(|(p, sep)| format!("{p}{sep}"))
+                    .collect::<String>()
+            })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// Mention counts equal a naive count of the names in plain text.
+        #[test]
+        fn mention_counts_equal_a_naive_count(t in text()) {
+            let md = t.replace('\n', " ").trim().to_string();
+            // One paragraph of plain text: Markdown adds nothing to search.
+            prop_assume!(!md.is_empty() && !md.starts_with(['-', '#', '>', '*', '+', '=']) && !md.contains("  "));
+            let o = run(&format!("{md}\n"), "", Autolink::First);
+            for (id, n) in naive(&md) {
+                let anchors = (1..=n).all(|k| o.html.contains(&format!("id=\"m-{id}-{k}\"")));
+                prop_assert!(anchors, "{} mentions of {} expected in {:?}: {}", n, id, md, o.html);
+                prop_assert!(!o.html.contains(&format!("id=\"m-{id}-{}\"", n + 1)), "too many {} in {:?}: {}", id, md, o.html);
+            }
+            for (_, id) in NAMES {
+                if !naive(&md).contains_key(id) {
+                    prop_assert!(!o.html.contains(&format!("id=\"m-{id}-1\"")), "{} found in {:?}: {}", id, md, o.html);
+                }
+            }
+        }
+    }
+}
