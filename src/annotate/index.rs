@@ -179,33 +179,47 @@ impl EntityIndex {
             .collect()
     }
 
-    /// Diagnostic for a target that did not resolve.
-    pub fn unresolved_message(&self, target: &str, why: &Unresolved) -> (String, Option<String>) {
+    /// The error for a target that did not resolve, at byte `offset` of
+    /// `file`, its message led by `context` (e.g. "annotation #2: "), with
+    /// near ids suggested or the entities an ambiguous name could be.
+    pub fn unresolved(
+        &self,
+        file: &crate::content::SourceFile,
+        offset: usize,
+        context: &str,
+        target: &str,
+        why: &Unresolved,
+    ) -> crate::diagnostics::Diagnostic {
+        let quoted = |ids: &[String], sep: &str| {
+            ids.iter()
+                .map(|s| format!("`{s}`"))
+                .collect::<Vec<_>>()
+                .join(sep)
+        };
         match why {
-            Unresolved::Unknown { suggestions } if suggestions.is_empty() => {
-                (format!("unknown entity `{target}`"), None)
+            Unresolved::Unknown { suggestions } => {
+                let d = file.error(offset, format!("{context}unknown entity `{target}`"));
+                if suggestions.is_empty() {
+                    d
+                } else {
+                    d.with_note(format!("did you mean {}?", quoted(suggestions, ", ")))
+                }
             }
-            Unresolved::Unknown { suggestions } => (
-                format!("unknown entity `{target}`"),
-                Some(format!(
-                    "did you mean {}?",
-                    suggestions
-                        .iter()
-                        .map(|s| format!("`{s}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )),
-            ),
-            Unresolved::Ambiguous { ids } => (
-                format!(
-                    "`{target}` is ambiguous: it names {}",
-                    ids.iter()
-                        .map(|s| format!("`{s}`"))
-                        .collect::<Vec<_>>()
-                        .join(" and ")
-                ),
-                Some("link by id instead, e.g. [[".to_string() + &ids[0] + "|" + target + "]]"),
-            ),
+            Unresolved::Ambiguous { ids } => {
+                let d = file.error(
+                    offset,
+                    format!(
+                        "{context}`{target}` is ambiguous: it names {}",
+                        quoted(ids, " and ")
+                    ),
+                );
+                match ids.first() {
+                    Some(first) => {
+                        d.with_note(format!("link by id instead, e.g. [[{first}|{target}]]"))
+                    }
+                    None => d,
+                }
+            }
         }
     }
 
@@ -251,28 +265,9 @@ pub fn is_word_edge(text: &str, s: usize, e: usize) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::{EntityMeta, SourceFile};
-    use std::path::PathBuf;
-    use std::sync::Arc;
 
     fn entity(id: &str, name: &str, aliases: &[&str]) -> Entity {
-        let mut toml = format!("name = {name:?}\naliases = [");
-        for a in aliases {
-            toml.push_str(&format!("{a:?}, "));
-        }
-        toml.push_str("]\n");
-        let meta: EntityMeta = toml::from_str(&toml).unwrap();
-        Entity {
-            id: id.into(),
-            kind: "person".into(),
-            meta,
-            file: Arc::new(SourceFile {
-                path: PathBuf::from(format!("{id}.md")),
-                text: format!("+++\n{toml}+++\n"),
-            }),
-            toml_offset: 4,
-            body_offset: 0,
-        }
+        Entity::for_test(id, name, aliases)
     }
 
     fn index(es: &[Entity]) -> (EntityIndex, Diagnostics) {

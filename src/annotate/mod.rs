@@ -215,12 +215,7 @@ pub fn annotate(
         match index.resolve(&l.target) {
             Ok(e) => link_targets[i].entity = Some(e),
             Err(why) => {
-                let (msg, help) = index.unresolved_message(&l.target, &why);
-                let mut diag = file.error(l.offset, msg);
-                if let Some(h) = help {
-                    diag = diag.with_note(h);
-                }
-                diags.push(diag);
+                diags.push(index.unresolved(file, l.offset, "", &l.target, &why));
             }
         }
     }

@@ -56,6 +56,13 @@ fn crosses(spans: &[Span], block: usize, s: usize, e: usize) -> bool {
     })
 }
 
+/// The diagnostic with a note for each place the quote was found.
+fn found_in(diag: Diagnostic, contexts: Vec<String>) -> Diagnostic {
+    contexts
+        .into_iter()
+        .fold(diag, |d, c| d.with_note(format!("found in: {c}")))
+}
+
 pub(super) fn standoff_pass(
     d: &mut AnnotatedDoc,
     file: &Source,
@@ -91,7 +98,7 @@ pub(super) fn standoff_pass(
                 continue;
             }
             standoff::Found::NotWithContext { count, contexts } => {
-                let mut diag = a.file.error(
+                let diag = a.file.error(
                     a.quote_offset(),
                     format!(
                         "annotation #{}: quote {:?} occurs {count} time{} in {}, but never with the given prefix/suffix",
@@ -101,14 +108,11 @@ pub(super) fn standoff_pass(
                         file.path.display()
                     ),
                 );
-                for c in contexts {
-                    diag = diag.with_note(format!("found in: {c}"));
-                }
-                diags.push(diag);
+                diags.push(found_in(diag, contexts));
                 continue;
             }
             standoff::Found::Many { count, contexts } => {
-                let mut diag = a.file.error(
+                let diag = a.file.error(
                     a.quote_offset(),
                     format!(
                         "annotation #{}: quote {:?} occurs {count} times in {}; add `prefix` or `suffix` to choose one",
@@ -117,10 +121,7 @@ pub(super) fn standoff_pass(
                         file.path.display()
                     ),
                 );
-                for c in contexts {
-                    diag = diag.with_note(format!("found in: {c}"));
-                }
-                diags.push(diag);
+                diags.push(found_in(diag, contexts));
                 continue;
             }
         };
@@ -152,15 +153,14 @@ pub(super) fn standoff_pass(
                     }
                 }
                 Err(why) => {
-                    let (msg, help) = index.unresolved_message(ent.get_ref(), &why);
-                    let mut diag = a.file.error(
+                    let context = format!("annotation #{}: ", a.index);
+                    diags.push(index.unresolved(
+                        &a.file,
                         a.toml_offset + ent.span().start,
-                        format!("annotation #{}: {msg}", a.index),
-                    );
-                    if let Some(h) = help {
-                        diag = diag.with_note(h);
-                    }
-                    diags.push(diag);
+                        &context,
+                        ent.get_ref(),
+                        &why,
+                    ));
                 }
             }
         }

@@ -5,7 +5,7 @@
 use super::index::EntityIndex;
 use super::{annotate, Settings};
 use crate::config::Autolink;
-use crate::content::{Annotation, AnnotationSpec, Entity, EntityMeta, SourceFile};
+use crate::content::{Annotation, AnnotationSpec, Entity, SourceFile};
 use crate::diagnostics::Diagnostics;
 use crate::render::highlight::Highlighter;
 use crate::render::markdown::{render, EntityRef};
@@ -14,19 +14,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 fn entity(id: &str, name: &str, aliases: &[&str]) -> Entity {
-    let toml = format!("name = {name:?}\naliases = {aliases:?}\n");
-    let meta: EntityMeta = toml::from_str(&toml).unwrap();
-    Entity {
-        id: id.into(),
-        kind: "person".into(),
-        meta,
-        file: Arc::new(SourceFile {
-            path: PathBuf::from(format!("{id}.md")),
-            text: format!("+++\n{toml}+++\n"),
-        }),
-        toml_offset: 4,
-        body_offset: 0,
-    }
+    Entity::for_test(id, name, aliases)
 }
 
 struct Out {

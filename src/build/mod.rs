@@ -370,15 +370,14 @@ fn resolve_list(
         match index.resolve(item.get_ref()) {
             Ok(e) => out.push(e),
             Err(why) => {
-                let (msg, help) = index.unresolved_message(item.get_ref(), &why);
-                let mut diag = a.file.error(
+                let context = format!("in `{what}`: ");
+                d.push(index.unresolved(
+                    &a.file,
                     a.toml_offset + item.span().start,
-                    format!("in `{what}`: {msg}"),
-                );
-                if let Some(h) = help {
-                    diag = diag.with_note(h);
-                }
-                d.push(diag);
+                    &context,
+                    item.get_ref(),
+                    &why,
+                ));
             }
         }
     }

@@ -125,6 +125,24 @@ pub struct Entity {
 }
 
 impl Entity {
+    /// A person entity built in memory, for unit tests.
+    #[cfg(test)]
+    pub fn for_test(id: &str, name: &str, aliases: &[&str]) -> Entity {
+        let toml = format!("name = {name:?}\naliases = {aliases:?}\n");
+        let meta: EntityMeta = toml::from_str(&toml).expect("test entity");
+        Entity {
+            id: id.into(),
+            kind: "person".into(),
+            meta,
+            file: std::sync::Arc::new(super::SourceFile {
+                path: std::path::PathBuf::from(format!("{id}.md")),
+                text: format!("+++\n{toml}+++\n"),
+            }),
+            toml_offset: 4,
+            body_offset: 0,
+        }
+    }
+
     pub fn body(&self) -> &str {
         &self.file.text[self.body_offset..]
     }
