@@ -75,8 +75,11 @@ pub struct Site {
     pub co_mentioned: Vec<Vec<(u32, usize)>>,
 }
 
-/// Entities in this many articles or more say little about relatedness.
-const RELATED_MAX_DF: usize = 500;
+/// Entities in more articles than this say little about which articles are
+/// related (like a stop word), and scanning their lists for every article was
+/// the costliest part of assembling a large site: they are left out of the
+/// related-articles score.
+const RELATED_MAX_DF: usize = 150;
 
 /// Where pages go as they are rendered.
 pub trait Sink: Sync {
