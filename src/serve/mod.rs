@@ -1,19 +1,29 @@
-//! `dossier serve`: builds the site in memory (never into the user's
-//! output folder), serves it on the loopback address under the base path
-//! of `base_url`, watches the sources and rebuilds on change — only what
-//! changed is annotated and rendered again — and tells open pages to
-//! reload, or to show the build's errors while the last good site stays up.
+//! `dossier serve`: a live preview. [`run`] takes the site's folder and the
+//! [`Options`] of the command line and serves until Ctrl-C:
+//!
+//! 1. [`rebuild`]: build in memory (never into the user's output folder),
+//!    with `base_url` pointed at the local server, its sub-path kept;
+//! 2. [`http`]: serve that site under the sub-path ([`paths`] decides what a
+//!    request may reach), with a script ([`livereload`]) in every page;
+//! 3. [`watch`]: on every change to the sources, rebuild, and tell open pages
+//!    through [`state`] to reload, or to show the errors over the last good
+//!    site until the edit is fixed.
 
 pub mod http;
+pub mod livereload;
 pub mod paths;
+pub mod rebuild;
 pub mod state;
 pub mod watch;
 
-use crate::build::{build_site_incremental, ArticleCache, BuildOptions, Built};
+use crate::diagnostics::Diagnostics;
+use rebuild::{Outcome, Rebuilder};
 use state::State;
+use std::fmt;
 use std::path::Path;
-use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::sync::mpsc::channel;
+use std::sync::Arc;
+use watch::{Next, Signal};
 
 pub struct Options {
     pub bind: String,
@@ -22,88 +32,134 @@ pub struct Options {
     pub open: bool,
 }
 
-/// Runs until the process is stopped (Ctrl-C). Returns an exit status.
-pub fn run(root: &Path, o: &Options) -> u8 {
-    let base_path = match crate::config::Config::load(root) {
-        Ok(c) => c.base_path,
-        Err(d) => {
-            crate::cmd::print_diagnostics(&d);
-            return 1;
+/// Why `serve` could not start.
+#[derive(Debug)]
+pub enum Error {
+    /// The site's `config.toml` is missing or wrong.
+    Config(Diagnostics),
+    /// The address cannot be listened on (often: the port is taken).
+    Listen {
+        addr: String,
+        port: u16,
+        why: String,
+    },
+    Watch(String),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Config(d) => write!(f, "{}", d.report().trim_end()),
+            Error::Listen { addr, port, why } => write!(
+                f,
+                "cannot listen on {addr}:{port}: {why}\n  = is another server using port {port}? choose another one with --port {}",
+                port.checked_add(1).unwrap_or(1111)
+            ),
+            Error::Watch(why) => write!(f, "{why}"),
         }
-    };
-    let host = if o.bind.contains(':') {
-        format!("[{}]", o.bind)
-    } else {
-        o.bind.clone()
-    };
-    let opts = BuildOptions {
-        root: root.to_path_buf(),
-        base_url: Some(format!("http://{host}:{}{base_path}", o.port)),
-        drafts: o.drafts,
-        ..Default::default()
-    };
-    let server = match tiny_http::Server::http((o.bind.as_str(), o.port)) {
-        Ok(s) => Arc::new(s),
-        Err(e) => {
-            eprintln!(
-                "error: cannot listen on {host}:{}: {e} (is the port in use? try --port {})",
-                o.port,
-                o.port.wrapping_add(1)
-            );
-            return 1;
-        }
-    };
-    let state = Arc::new(State::default());
-    let cache = Mutex::new(ArticleCache::default());
-    let mut last: Option<Built> = None;
-    rebuild(&opts, &state, &cache, &mut last);
-    let watcher = match watch::watch(root) {
-        Ok(w) => w,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return 1;
-        }
-    };
-    {
-        let (server, state, base) = (server.clone(), state.clone(), base_path.clone());
-        std::thread::spawn(move || http::serve(server, state, base));
     }
-    let url = format!("http://{host}:{}{base_path}", o.port);
+}
+
+/// The host part of the site's local URL: `127.0.0.1` as is, an IPv6
+/// address in brackets (as URLs write it), and for "every address" the
+/// loopback one, which a browser on this machine can open.
+fn host(bind: &str) -> String {
+    match bind {
+        "0.0.0.0" => return "127.0.0.1".to_string(),
+        "::" | "[::]" => return "[::1]".to_string(),
+        _ => {}
+    }
+    if bind.contains(':') && !bind.starts_with('[') {
+        format!("[{bind}]")
+    } else {
+        bind.to_string()
+    }
+}
+
+/// Serves the site at `root` until Ctrl-C.
+pub fn run(root: &Path, o: &Options) -> Result<(), Error> {
+    // A folder that is not a site is an error before anything starts; later
+    // errors in config.toml are shown in the browser like any other.
+    let base_path = crate::config::Config::load(root)
+        .map_err(Error::Config)?
+        .base_path;
+    let host = host(&o.bind);
+    let server =
+        tiny_http::Server::http((o.bind.trim_matches(['[', ']']), o.port)).map_err(|e| {
+            Error::Listen {
+                addr: o.bind.clone(),
+                port: o.port,
+                why: e.to_string(),
+            }
+        })?;
+    // With --port 0 the system chose one.
+    let port = server.server_addr().to_ip().map_or(o.port, |a| a.port());
+    let server = Arc::new(server);
+
+    // Watch before the first build, so that no edit made during it is lost.
+    let (tx, rx) = channel();
+    let mut watcher = watch::watch(root, tx.clone()).map_err(Error::Watch)?;
+    if let Err(e) = ctrlc::set_handler(move || {
+        let _ = tx.send(Signal::Stop);
+    }) {
+        eprintln!("warning: Ctrl-C will stop serve abruptly: {e}");
+    }
+
+    let state = Arc::new(State::new(&base_path));
+    let mut rebuilder = Rebuilder::new(root, &format!("http://{host}:{port}"), o.drafts);
+    let url = report(rebuilder.rebuild(&state))
+        .unwrap_or_else(|| format!("http://{host}:{port}{base_path}"));
+    {
+        let (server, state) = (server.clone(), state.clone());
+        std::thread::spawn(move || http::serve(server, state));
+    }
     println!("Serving {} at {url} (Ctrl-C to stop)", root.display());
     if o.open {
         open_browser(&url);
     }
-    while watcher.next_change() {
-        rebuild(&opts, &state, &cache, &mut last);
+    let mut url = url;
+    // Until Ctrl-C: every settled burst of changes is one rebuild.
+    while let Next::Rebuild { rewatch } = watch::next(&rx) {
+        if rewatch {
+            if let Err(e) = watcher.rewatch() {
+                eprintln!("warning: {e}");
+            }
+        }
+        if let Some(now) = report(rebuilder.rebuild(&state)) {
+            if now != url {
+                println!("Now serving at {now}");
+                url = now;
+            }
+        }
     }
-    0
+    server.unblock();
+    println!("Stopped.");
+    Ok(())
 }
 
-/// Builds once and publishes the result (or the errors).
-pub fn rebuild(
-    opts: &BuildOptions,
-    state: &State,
-    cache: &Mutex<ArticleCache>,
-    last: &mut Option<Built>,
-) {
-    let start = Instant::now();
-    match build_site_incremental(opts, last.as_ref(), Some(cache)) {
-        Ok(built) => {
-            crate::cmd::print_diagnostics(&built.warnings);
+/// Prints what a rebuild did; gives the site's URL when it built.
+fn report(outcome: Outcome) -> Option<String> {
+    match outcome {
+        Outcome::Built {
+            stats,
+            warnings,
+            took,
+            url,
+        } => {
+            crate::cmd::print_diagnostics(&warnings);
             println!(
                 "Built {} articles, {} entities, {} pages in {:.0} ms",
-                built.stats.articles,
-                built.stats.entities,
-                built.stats.pages,
-                start.elapsed().as_secs_f64() * 1000.0
+                stats.articles,
+                stats.entities,
+                stats.pages,
+                took.as_secs_f64() * 1000.0
             );
-            state.publish(&built.files);
-            *last = Some(built);
+            Some(url)
         }
-        Err(diags) => {
+        Outcome::Failed(diags) => {
             crate::cmd::print_diagnostics(&diags);
             eprintln!("build failed; still serving the last good site");
-            state.fail(diags.report());
+            None
         }
     }
 }
@@ -118,5 +174,29 @@ fn open_browser(url: &str) {
     };
     if std::process::Command::new(cmd).arg(url).spawn().is_err() {
         eprintln!("could not open a browser; visit {url}");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn local_urls_name_an_address_a_browser_can_open() {
+        assert_eq!(host("127.0.0.1"), "127.0.0.1");
+        assert_eq!(host("0.0.0.0"), "127.0.0.1");
+        assert_eq!(host("::1"), "[::1]");
+        assert_eq!(host("::"), "[::1]");
+        assert_eq!(host("localhost"), "localhost");
+    }
+
+    #[test]
+    fn a_taken_port_suggests_another() {
+        let e = Error::Listen {
+            addr: "127.0.0.1".into(),
+            port: 1111,
+            why: "Address already in use".into(),
+        };
+        assert!(e.to_string().contains("--port 1112"));
     }
 }

@@ -1,7 +1,11 @@
-//! Request paths → files of the built site. Pure functions, so that what a
-//! request may reach is decided in one place and tested on its own: a path
-//! that is not inside the site (`..`, encoded or not, backslashes, NUL,
-//! absolute paths in disguise) resolves to nothing.
+//! Request paths → files of the built site: [`resolve`] takes a request's
+//! path and the base path the site is served under, and gives the path of a
+//! file in the in-memory site (or a redirect, or a refusal); [`content_type`]
+//! gives a file's `Content-Type`. Pure functions, so that what a request may
+//! reach is decided in one place and tested on its own: a path that is not
+//! inside the site (`..`, encoded or not, backslashes, NUL, absolute paths in
+//! disguise) resolves to nothing, and the server only ever looks the result
+//! up in the built site, never on disk.
 
 use crate::escape::url_decode;
 
@@ -124,6 +128,21 @@ mod tests {
             "repo/x",
         ] {
             assert_eq!(resolve(url, "/repo/"), Target::Refused, "{url}");
+        }
+        for url in [
+            "/../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/%2E%2e/secret.txt",
+            "/..%2fsecret.txt",
+            "/..%2Fsecret.txt",
+            "\\..\\secret.txt",
+            "/%5c..%5csecret.txt",
+            "//etc/passwd",
+            "/%2fetc/passwd",
+            "/a/%00",
+            "",
+        ] {
+            assert_eq!(resolve(url, "/"), Target::Refused, "{url}");
         }
     }
 

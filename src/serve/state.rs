@@ -1,6 +1,9 @@
-//! What `serve` holds between requests: the last good site (in memory), the
-//! errors of the last build if it failed, and the open event streams of the
-//! pages that wait to reload.
+//! What `serve` holds between requests: the last good site (in memory, with
+//! the base path it is served under), the errors of the last build if it
+//! failed, and the event streams of the open pages that wait to reload.
+//!
+//! [`State::publish`] and [`State::fail`] take the outcome of a rebuild and
+//! tell every open page; [`State::subscribe`] gives one page its stream.
 
 use crate::site::OutputFile;
 use std::collections::HashMap;
@@ -16,42 +19,60 @@ pub enum Event {
     Broken(String),
 }
 
-impl Event {
-    /// As a Server-Sent Events frame.
-    pub fn frame(&self) -> String {
-        match self {
-            Event::Reload => "event: reload\ndata: {}\n\n".to_string(),
-            Event::Broken(text) => {
-                let data = serde_json::json!({ "ok": false, "errors": text }).to_string();
-                format!("event: broken\ndata: {data}\n\n")
-            }
-        }
-    }
-}
-
+/// The site being served.
 #[derive(Default)]
 pub struct Site {
+    /// By path relative to the output root (`articles/a/index.html`).
     pub files: HashMap<String, Arc<Vec<u8>>>,
+    /// The path part of `base_url`: `/` or `/repo/`.
+    pub base_path: String,
     /// Diagnostics of the last build, when it failed.
     pub errors: Option<String>,
     /// Counts successful builds.
     pub version: u64,
 }
 
-#[derive(Default)]
 pub struct State {
     pub site: RwLock<Site>,
     listeners: Mutex<Vec<Sender<Event>>>,
+    /// Tells this server's pages from those of an earlier run of `serve`.
+    instance: u128,
+}
+
+impl Default for State {
+    fn default() -> Self {
+        let instance = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_nanos());
+        State {
+            site: RwLock::new(Site {
+                base_path: "/".to_string(),
+                ..Site::default()
+            }),
+            listeners: Mutex::new(Vec::new()),
+            instance,
+        }
+    }
 }
 
 impl State {
+    /// No site yet, to be served under `base_path`.
+    pub fn new(base_path: &str) -> State {
+        let s = State::default();
+        if let Ok(mut site) = s.site.write() {
+            site.base_path = base_path.to_string();
+        }
+        s
+    }
+
     /// Replaces the site after a successful build and tells open pages.
-    pub fn publish(&self, files: &[OutputFile]) {
+    pub fn publish(&self, files: &[OutputFile], base_path: &str) {
         if let Ok(mut s) = self.site.write() {
             s.files = files
                 .iter()
                 .map(|f| (f.path.clone(), f.bytes.clone()))
                 .collect();
+            s.base_path = base_path.to_string();
             s.errors = None;
             s.version += 1;
         }
@@ -82,11 +103,53 @@ impl State {
         }
     }
 
-    /// `{"ok": bool, "errors": text|null, "version": n}` for the status endpoint.
+    /// Names the site's current build: a page served with one name and told
+    /// another by the event stream is out of date (or from an earlier run).
+    pub fn version_of(&self, site: &Site) -> String {
+        format!("{:x}.{}", self.instance, site.version)
+    }
+
+    /// `{"ok", "errors", "version"}`: the status endpoint's body, and the
+    /// first event a page's stream gets.
     pub fn status_json(&self) -> String {
         match self.site.read() {
-            Ok(s) => serde_json::json!({ "ok": s.errors.is_none(), "errors": s.errors, "version": s.version }).to_string(),
-            Err(_) => "{\"ok\":false}".to_string(),
+            Ok(s) => serde_json::json!({
+                "ok": s.errors.is_none(),
+                "errors": s.errors,
+                "version": self.version_of(&s),
+            })
+            .to_string(),
+            Err(_) => "{\"ok\":false,\"errors\":\"internal error\"}".to_string(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_failure_keeps_the_site_and_a_success_clears_the_errors() {
+        let state = State::default();
+        let rx = state.subscribe();
+        let file = OutputFile::new("index.html", b"<p>hi</p>".to_vec());
+        state.publish(std::slice::from_ref(&file), "/repo/");
+        assert_eq!(rx.try_recv(), Ok(Event::Reload));
+        state.fail("a.md:1:1: error: x\n".into());
+        assert_eq!(
+            rx.try_recv(),
+            Ok(Event::Broken("a.md:1:1: error: x\n".into()))
+        );
+        {
+            let s = state.site.read().unwrap();
+            assert!(s.files.contains_key("index.html"));
+            assert_eq!(s.base_path, "/repo/");
+        }
+        let status: serde_json::Value = serde_json::from_str(&state.status_json()).unwrap();
+        assert_eq!(status["ok"], false);
+        state.publish(&[file], "/repo/");
+        let status: serde_json::Value = serde_json::from_str(&state.status_json()).unwrap();
+        assert_eq!(status["ok"], true);
+        assert!(status["errors"].is_null());
     }
 }

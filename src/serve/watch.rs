@@ -1,78 +1,175 @@
 //! Watches what a site is made of — `config.toml`, `content/`, `templates/`,
-//! `static/` — and says when it changed. Only changes count (files created,
-//! written, renamed, removed), not reads: the build itself opens every file.
-//! Folders are watched recursively, so an editor that saves by writing a
-//! temporary file and renaming it over the original is seen too. A burst of
-//! events (one save is often several) is gathered by the caller, see
-//! [`Watch::next_change`].
+//! `static/` — and sends a [`Signal::Changed`] down the channel it is given
+//! for every change (files created, written, renamed, removed; not reads:
+//! the build itself opens every file). [`next`] gathers a burst of them
+//! (one save is often several events) into one rebuild.
+//!
+//! Folders are watched recursively, never single files, so an editor that
+//! saves by writing a temporary file and renaming it over the original is
+//! seen too; the root is watched on its own level for `config.toml` and for
+//! the three folders appearing or being replaced ([`Watch::rewatch`]).
 
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
-use std::path::Path;
-use std::sync::mpsc::{channel, Receiver, RecvTimeoutError};
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
+
+/// The folders of a site that are watched, recursively.
+pub const FOLDERS: [&str; 3] = ["content", "templates", "static"];
+
+/// How long a burst of events may take: one more event within this time
+/// belongs to the same change.
+pub const SETTLE: Duration = Duration::from_millis(100);
+
+/// What the main loop of `serve` waits for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Signal {
+    /// Something changed; `folder` when one of [`FOLDERS`] itself appeared,
+    /// went or was replaced (its watch must be set up again).
+    Changed { folder: bool },
+    /// Stop serving (Ctrl-C).
+    Stop,
+}
+
+/// What [`next`] gives.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Next {
+    Rebuild { rewatch: bool },
+    Stop,
+}
+
+/// Waits for a change, then for its burst to settle. A stop wins.
+pub fn next(rx: &Receiver<Signal>) -> Next {
+    let mut rewatch = match rx.recv() {
+        Ok(Signal::Changed { folder }) => folder,
+        Ok(Signal::Stop) | Err(_) => return Next::Stop,
+    };
+    loop {
+        match rx.recv_timeout(SETTLE) {
+            Ok(Signal::Changed { folder }) => rewatch |= folder,
+            Ok(Signal::Stop) | Err(RecvTimeoutError::Disconnected) => return Next::Stop,
+            Err(RecvTimeoutError::Timeout) => return Next::Rebuild { rewatch },
+        }
+    }
+}
 
 pub struct Watch {
     // Dropping the watcher stops watching.
-    _watcher: RecommendedWatcher,
-    changes: Receiver<()>,
+    watcher: RecommendedWatcher,
+    root: PathBuf,
 }
 
-/// How long a burst of events may take.
-const SETTLE: Duration = Duration::from_millis(60);
-
-impl Watch {
-    /// Waits for a change, then for the burst it belongs to to settle.
-    /// `false` when watching has stopped.
-    pub fn next_change(&self) -> bool {
-        if self.changes.recv().is_err() {
-            return false;
-        }
-        loop {
-            match self.changes.recv_timeout(SETTLE) {
-                Ok(()) => continue,
-                Err(RecvTimeoutError::Timeout) => return true,
-                Err(RecvTimeoutError::Disconnected) => return false,
-            }
-        }
-    }
-}
-
-pub fn watch(root: &Path) -> Result<Watch, String> {
-    let (tx, rx) = channel();
-    let mut watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
+/// Starts watching the site at `root`; changes go to `tx`.
+pub fn watch(root: &Path, tx: Sender<Signal>) -> Result<Watch, String> {
+    // Events name paths under the folder as it was given to the watcher; a
+    // canonical root makes them comparable on every platform.
+    let root = root
+        .canonicalize()
+        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
+    let base = root.clone();
+    let watcher = notify::recommended_watcher(move |res: notify::Result<notify::Event>| {
         let Ok(event) = res else { return };
-        let changed = matches!(
+        if !matches!(
             event.kind,
             EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
-        );
-        // Only what the site is made of: not an editor's lock file in the
-        // root, nor the output folder.
-        let ours = event.paths.iter().any(|p| {
-            p.components().any(|c| {
-                matches!(
-                    c.as_os_str().to_str(),
-                    Some("content" | "templates" | "static")
-                )
-            }) || p.file_name().is_some_and(|n| n == "config.toml")
-        });
-        if changed && ours {
-            let _ = tx.send(());
+        ) {
+            return;
+        }
+        let mut ours = false;
+        let mut folder = false;
+        for p in &event.paths {
+            match classify(&base, p) {
+                Some(Kind::Folder) => (ours, folder) = (true, true),
+                Some(Kind::File) => ours = true,
+                None => {}
+            }
+        }
+        if ours {
+            let _ = tx.send(Signal::Changed { folder });
         }
     })
     .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
-    watcher
-        .watch(root, RecursiveMode::NonRecursive)
-        .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
-    for dir in ["content", "templates", "static"] {
-        let p = root.join(dir);
-        if p.is_dir() {
-            watcher
-                .watch(&p, RecursiveMode::Recursive)
-                .map_err(|e| format!("cannot watch {}: {e}", p.display()))?;
+    let mut w = Watch { watcher, root };
+    w.watcher
+        .watch(&w.root, RecursiveMode::NonRecursive)
+        .map_err(|e| format!("cannot watch {}: {e}", w.root.display()))?;
+    w.rewatch()?;
+    Ok(w)
+}
+
+impl Watch {
+    /// Watches each of [`FOLDERS`] that exists now, afresh: a folder created
+    /// after `serve` started, or removed and made again, is watched too.
+    pub fn rewatch(&mut self) -> Result<(), String> {
+        for dir in FOLDERS {
+            let p = self.root.join(dir);
+            // Not watched, or watching something gone: either way, fine.
+            let _ = self.watcher.unwatch(&p);
+            if p.is_dir() {
+                self.watcher
+                    .watch(&p, RecursiveMode::Recursive)
+                    .map_err(|e| format!("cannot watch {}: {e}", p.display()))?;
+            }
         }
+        Ok(())
     }
-    Ok(Watch {
-        _watcher: watcher,
-        changes: rx,
-    })
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Kind {
+    /// One of [`FOLDERS`] itself.
+    Folder,
+    /// `config.toml`, or anything inside one of [`FOLDERS`].
+    File,
+}
+
+/// Whether a changed path is part of the site: not the output folder, nor
+/// an editor's lock file beside `config.toml`.
+fn classify(root: &Path, p: &Path) -> Option<Kind> {
+    let rel = p.strip_prefix(root).ok()?;
+    let mut parts = rel.components();
+    let first = parts.next()?.as_os_str().to_str()?;
+    let deeper = parts.next().is_some();
+    if FOLDERS.contains(&first) {
+        Some(if deeper { Kind::File } else { Kind::Folder })
+    } else if first == "config.toml" && !deeper {
+        Some(Kind::File)
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::mpsc::channel;
+
+    #[test]
+    fn only_the_sources_count() {
+        let root = Path::new("/site");
+        let c = |p: &str| classify(root, Path::new(p));
+        assert_eq!(c("/site/config.toml"), Some(Kind::File));
+        assert_eq!(c("/site/content/articles/a.md"), Some(Kind::File));
+        assert_eq!(c("/site/static/x/y.png"), Some(Kind::File));
+        assert_eq!(c("/site/templates"), Some(Kind::Folder));
+        assert_eq!(c("/site/public/index.html"), None);
+        assert_eq!(c("/site/.config.toml.swp"), None);
+        assert_eq!(c("/site/config.toml~"), None);
+        assert_eq!(c("/elsewhere/content/a.md"), None);
+    }
+
+    #[test]
+    fn a_burst_is_one_rebuild_and_stop_wins() {
+        let (tx, rx) = channel();
+        for _ in 0..5 {
+            tx.send(Signal::Changed { folder: false }).unwrap();
+        }
+        tx.send(Signal::Changed { folder: true }).unwrap();
+        assert_eq!(next(&rx), Next::Rebuild { rewatch: true });
+        tx.send(Signal::Changed { folder: false }).unwrap();
+        tx.send(Signal::Stop).unwrap();
+        assert_eq!(next(&rx), Next::Stop);
+        drop(tx);
+        assert_eq!(next(&rx), Next::Stop);
+    }
 }

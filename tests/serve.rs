@@ -1,0 +1,634 @@
+//! `dossier serve`, the real binary over real HTTP: pages under the base
+//! path, redirects, the 404 page, content types, traversal refused (a secret
+//! beside the site is never returned), a reload event after an edit (in
+//! place or by rename), the errors of a broken edit in the event, the status
+//! and the page, recovery, Ctrl-C. Every wait is bounded; every server is
+//! killed when its test ends, passed or failed.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc::{channel, Receiver};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+const WAIT: Duration = Duration::from_secs(20);
+
+/// A small site in `TMP/site`, with a secret in `TMP/secret.txt` beside it.
+struct Fixture {
+    dir: tempfile::TempDir,
+}
+
+fn article(body: &str) -> String {
+    format!("+++\ntitle = \"A\"\ndate = 2025-01-01\n+++\n{body}\n")
+}
+
+impl Fixture {
+    fn new() -> Fixture {
+        let f = Fixture {
+            dir: tempfile::tempdir().unwrap(),
+        };
+        f.write(
+            "config.toml",
+            "title = \"T\"\nbase_url = \"https://u.github.io/repo/\"\n",
+        );
+        f.write(
+            "content/entities/people/ana.md",
+            "+++\nname = \"Ana Pérez\"\nsummary = \"Someone\"\n+++\n",
+        );
+        f.write("content/articles/a.md", &article("Ana Pérez spoke."));
+        f.write(
+            "static/logo.svg",
+            "<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+        );
+        for name in [
+            "img/p.png",
+            "img/p.jpg",
+            "img/p.gif",
+            "img/p.webp",
+            "favicon.ico",
+            "f/a.woff",
+            "f/a.woff2",
+            "robots.txt",
+            "doc.pdf",
+            "app.js",
+        ] {
+            f.write(&format!("static/{name}"), "x");
+        }
+        std::fs::write(f.dir.path().join("secret.txt"), "TOP SECRET beside").unwrap();
+        f.write("secret.txt", "TOP SECRET inside");
+        f
+    }
+
+    fn root(&self) -> PathBuf {
+        self.dir.path().join("site")
+    }
+
+    fn write(&self, rel: &str, text: &str) {
+        let p = self.root().join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+}
+
+/// A running `dossier serve`, killed on drop.
+struct Server {
+    child: Child,
+    port: u16,
+    stdout: Arc<Mutex<String>>,
+}
+
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+/// Keeps reading `out` into `all`; each line also goes to the channel.
+fn drain(out: impl Read + Send + 'static, all: Arc<Mutex<String>>) -> Receiver<String> {
+    let (tx, rx) = channel();
+    std::thread::spawn(move || {
+        for line in BufReader::new(out).lines() {
+            let Ok(line) = line else { return };
+            all.lock().unwrap().push_str(&format!("{line}\n"));
+            let _ = tx.send(line);
+        }
+    });
+    rx
+}
+
+impl Server {
+    fn start(root: &Path) -> Server {
+        let port = free_port();
+        let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+            .args(["serve", "--port", &port.to_string(), "--root"])
+            .arg(root)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let stdout = Arc::new(Mutex::new(String::new()));
+        let lines = drain(child.stdout.take().unwrap(), stdout.clone());
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let _ = drain(child.stderr.take().unwrap(), stderr.clone());
+        let s = Server {
+            child,
+            port,
+            stdout,
+        };
+        let deadline = Instant::now() + WAIT;
+        loop {
+            let left = deadline.saturating_duration_since(Instant::now());
+            match lines.recv_timeout(left) {
+                Ok(l) if l.starts_with("Serving ") => {
+                    assert!(l.contains(&format!("http://127.0.0.1:{port}/repo/")), "{l}");
+                    return s;
+                }
+                Ok(_) => {}
+                Err(_) => panic!(
+                    "serve did not start\nstdout:\n{}\nstderr:\n{}",
+                    s.stdout.lock().unwrap(),
+                    stderr.lock().unwrap()
+                ),
+            }
+        }
+    }
+
+    fn get(&self, path: &str) -> Reply {
+        request(self.port, "GET", path)
+    }
+
+    fn status(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.get("/__dossier/status").body).unwrap()
+    }
+}
+
+struct Reply {
+    code: u16,
+    head: String,
+    body: Vec<u8>,
+}
+
+impl Reply {
+    fn header(&self, name: &str) -> Option<String> {
+        self.head.lines().find_map(|l| {
+            let (k, v) = l.split_once(':')?;
+            k.eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+        })
+    }
+
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// One request, its path sent exactly as written (no normalisation).
+fn request(port: u16, method: &str, path: &str) -> Reply {
+    let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(Duration::from_secs(10))).unwrap();
+    write!(
+        s,
+        "{method} {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut buf = Vec::new();
+    s.read_to_end(&mut buf).unwrap();
+    let split = buf
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(buf.len());
+    let head = String::from_utf8_lossy(&buf[..split]).into_owned();
+    let code = head
+        .split(' ')
+        .nth(1)
+        .and_then(|c| c.parse().ok())
+        .unwrap_or(0);
+    let body = buf.get(split + 4..).unwrap_or_default().to_vec();
+    Reply { code, head, body }
+}
+
+/// An open event stream, as a page holds it.
+struct Events {
+    stream: TcpStream,
+    got: String,
+    /// Where the next search starts: events already waited for are spent.
+    seen: usize,
+}
+
+impl Events {
+    /// Connects and waits for the first event (the page is then listening).
+    fn open(port: u16) -> Events {
+        let mut stream = TcpStream::connect(("127.0.0.1", port)).unwrap();
+        stream
+            .set_read_timeout(Some(Duration::from_millis(100)))
+            .unwrap();
+        write!(
+            stream,
+            "GET /__dossier/events HTTP/1.1\r\nHost: localhost\r\n\r\n"
+        )
+        .unwrap();
+        let mut e = Events {
+            stream,
+            got: String::new(),
+            seen: 0,
+        };
+        e.wait_for("event: hello");
+        assert!(e.got.contains("text/event-stream"), "{}", e.got);
+        e
+    }
+
+    /// Reads until `want` appears after what was already waited for; gives
+    /// the event it is in (up to the blank line that ends it).
+    fn wait_for(&mut self, want: &str) -> String {
+        let deadline = Instant::now() + WAIT;
+        let mut buf = [0u8; 4096];
+        loop {
+            if let Some(i) = self.got[self.seen..].find(want) {
+                let start = self.seen + i;
+                if let Some(end) = self.got[start..].find("\n\n") {
+                    self.seen = start + end + 2;
+                    return self.got[start..start + end].to_string();
+                }
+            }
+            assert!(
+                Instant::now() < deadline,
+                "no {want:?} in the event stream:\n{}",
+                self.got
+            );
+            match self.stream.read(&mut buf) {
+                Ok(0) => panic!("the event stream ended:\n{}", self.got),
+                Ok(n) => self.got.push_str(&String::from_utf8_lossy(&buf[..n])),
+                Err(_) => {} // timed out: look again
+            }
+        }
+    }
+}
+
+#[test]
+fn serves_the_site_under_its_base_path() {
+    let f = Fixture::new();
+    let s = Server::start(&f.root());
+
+    let r = s.get("/");
+    assert_eq!(r.code, 302);
+    assert_eq!(r.header("Location").as_deref(), Some("/repo/"));
+    let r = s.get("/repo");
+    assert_eq!(
+        (r.code, r.header("Location").as_deref()),
+        (302, Some("/repo/"))
+    );
+    let home = s.get("/repo/");
+    assert_eq!(home.code, 200);
+    assert!(home.text().contains("href=\"/repo/articles/a/\""));
+
+    let r = s.get("/repo/articles/a/?utm=x");
+    assert_eq!(r.code, 200);
+    let page = r.text();
+    assert!(page.contains("Ana Pérez spoke."), "{page}");
+    // Links are the local origin's, under the Pages sub-path.
+    assert!(page.contains("href=\"/repo/entities/ana/\""));
+    // The reload script, added by serve, before </body>.
+    assert!(page.contains("/__dossier/events") && page.contains("</script>\n</body>"));
+    assert!(!page.contains("id=\"dossier-errors\""));
+    let r = s.get("/repo/articles/a");
+    assert_eq!(
+        (r.code, r.header("Location").as_deref()),
+        (302, Some("/repo/articles/a/"))
+    );
+
+    for (path, ct) in [
+        ("/repo/articles/a/", "text/html; charset=utf-8"),
+        ("/repo/style.css", "text/css; charset=utf-8"),
+        ("/repo/app.js", "text/javascript; charset=utf-8"),
+        ("/repo/logo.svg", "image/svg+xml"),
+        ("/repo/atom.xml", "application/xml"),
+        ("/repo/sitemap.xml", "application/xml"),
+        ("/repo/entities.json", "application/json"),
+        ("/repo/img/p.png", "image/png"),
+        ("/repo/img/p.jpg", "image/jpeg"),
+        ("/repo/img/p.gif", "image/gif"),
+        ("/repo/img/p.webp", "image/webp"),
+        ("/repo/favicon.ico", "image/x-icon"),
+        ("/repo/f/a.woff", "font/woff"),
+        ("/repo/f/a.woff2", "font/woff2"),
+        ("/repo/robots.txt", "text/plain; charset=utf-8"),
+        ("/repo/doc.pdf", "application/pdf"),
+    ] {
+        let r = s.get(path);
+        assert_eq!(r.code, 200, "{path}");
+        assert_eq!(r.header("Content-Type").as_deref(), Some(ct), "{path}");
+    }
+    // Only HTML gets the script.
+    assert!(!s.get("/repo/style.css").text().contains("__dossier"));
+
+    // Missing: the site's own 404 page, status 404.
+    for path in ["/repo/nothing/here/", "/repo/nothing.png", "/elsewhere/"] {
+        let r = s.get(path);
+        assert_eq!(r.code, 404, "{path}");
+        assert!(r.header("Content-Type").unwrap().starts_with("text/html"));
+        let text = r.text();
+        assert!(text.contains("<title>") && text.contains("/__dossier/events"));
+    }
+    let head = request(s.port, "HEAD", "/repo/articles/a/");
+    assert_eq!(head.code, 200);
+    assert!(head.body.is_empty());
+    assert_eq!(request(s.port, "POST", "/repo/").code, 405);
+
+    // Never writes the user's output folder.
+    assert!(!f.root().join("public").exists());
+}
+
+#[test]
+fn the_404_page_is_the_one_the_site_builds() {
+    let f = Fixture::new();
+    let out = f.dir.path().join("out");
+    let b = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["build", "--base-url", "http://127.0.0.1:1/repo/", "--root"])
+        .arg(f.root())
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(b.status.success());
+    let built = std::fs::read_to_string(out.join("404.html")).unwrap();
+    let s = Server::start(&f.root());
+    let served = s.get("/repo/no/such/page/").text();
+    let title = |h: &str| {
+        h.split("<title>")
+            .nth(1)
+            .map(|t| t.split('<').next().unwrap_or("").to_string())
+    };
+    assert_eq!(title(&served), title(&built));
+    assert!(title(&built).is_some());
+}
+
+#[test]
+fn built_files_never_carry_the_reload_script() {
+    let f = Fixture::new();
+    let out = f.dir.path().join("out");
+    let b = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["build", "--root"])
+        .arg(f.root())
+        .arg("--output")
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(b.status.success(), "{}", String::from_utf8_lossy(&b.stderr));
+    for e in walkdir::WalkDir::new(&out).into_iter().flatten() {
+        if e.file_type().is_file() {
+            let bytes = std::fs::read(e.path()).unwrap();
+            assert!(
+                !String::from_utf8_lossy(&bytes).contains("__dossier"),
+                "{}",
+                e.path().display()
+            );
+        }
+    }
+}
+
+#[test]
+fn nothing_outside_the_site_is_served() {
+    let f = Fixture::new();
+    let s = Server::start(&f.root());
+    let mut paths = vec![
+        "//etc/passwd".to_string(),
+        "\\..\\secret.txt".to_string(),
+        "/secret.txt".to_string(),
+        "/repo/secret.txt".to_string(),
+        "/repo/config.toml".to_string(),
+        "/repo/content/articles/a.md".to_string(),
+        "/repo/%2e%2e/%2e%2e/%2e%2e/%2e%2e/etc/passwd".to_string(),
+        "/repo/%252e%252e/secret.txt".to_string(),
+        "/repo/a%00/../secret.txt".to_string(),
+        "/repo/./../secret.txt".to_string(),
+        "/repo/..;/secret.txt".to_string(),
+        "/repo/%c0%ae%c0%ae/secret.txt".to_string(),
+    ];
+    for prefix in ["", "/repo", "/repo/articles"] {
+        for tail in [
+            "/../secret.txt",
+            "/%2e%2e/secret.txt",
+            "/%2E%2E/secret.txt",
+            "/..%2fsecret.txt",
+            "/..%2Fsecret.txt",
+            "/..%5csecret.txt",
+            "/\\..\\secret.txt",
+            "/../../secret.txt",
+            "/.%2e/.%2e/secret.txt",
+        ] {
+            paths.push(format!("{prefix}{tail}"));
+        }
+    }
+    for path in &paths {
+        let r = s.get(path);
+        assert!(r.code == 400 || r.code == 404, "{path}: {}", r.code);
+        let body = r.text();
+        assert!(
+            !body.contains("TOP SECRET") && !body.contains("root:x:"),
+            "{path} leaked"
+        );
+    }
+}
+
+#[test]
+fn an_edit_reloads_open_pages_in_place_or_by_rename() {
+    let f = Fixture::new();
+    let s = Server::start(&f.root());
+    let before = s.status()["version"].clone();
+    let mut events = Events::open(s.port);
+
+    f.write("content/articles/a.md", &article("Ana Pérez spoke again."));
+    events.wait_for("event: reload");
+    assert!(s.get("/repo/articles/a/").text().contains("spoke again"));
+    assert_ne!(s.status()["version"], before);
+
+    // As many editors save: write a temporary file, rename it over.
+    f.write("content/articles/a.md.tmp", &article("Saved by rename."));
+    std::fs::rename(
+        f.root().join("content/articles/a.md.tmp"),
+        f.root().join("content/articles/a.md"),
+    )
+    .unwrap();
+    events.wait_for("event: reload");
+    let deadline = Instant::now() + WAIT;
+    while !s
+        .get("/repo/articles/a/")
+        .text()
+        .contains("Saved by rename.")
+    {
+        assert!(Instant::now() < deadline, "the renamed file was not built");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+
+    // A folder that did not exist when serve started is watched too.
+    f.write("static/new.txt", "one");
+    events.wait_for("event: reload");
+    let deadline = Instant::now() + WAIT;
+    while s.get("/repo/new.txt").text() != "one" {
+        assert!(Instant::now() < deadline, "static/new.txt was not served");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::fs::remove_dir_all(f.root().join("static")).unwrap();
+    events.wait_for("event: reload");
+    f.write("static/new.txt", "two");
+    let deadline = Instant::now() + WAIT;
+    while s.get("/repo/new.txt").text() != "two" {
+        assert!(Instant::now() < deadline, "a re-made static/ is not built");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    std::thread::sleep(Duration::from_millis(300));
+    f.write("static/new.txt", "three");
+    let deadline = Instant::now() + WAIT;
+    while s.get("/repo/new.txt").text() != "three" {
+        assert!(
+            Instant::now() < deadline,
+            "a re-made static/ is not watched"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_broken_edit_shows_its_errors_over_the_last_good_site_until_fixed() {
+    let f = Fixture::new();
+    let s = Server::start(&f.root());
+    let mut events = Events::open(s.port);
+    let broken = article("See [[nobody]] and <b>this</b>.");
+    f.write("content/articles/a.md", &broken);
+
+    let event = events.wait_for("event: broken");
+    assert!(event.contains("unknown entity"), "{event}");
+    let data: serde_json::Value =
+        serde_json::from_str(event.split("data: ").nth(1).unwrap()).unwrap();
+    let status = s.status();
+    assert_eq!(status["ok"], false);
+    let errors = status["errors"].as_str().unwrap().to_string();
+    assert_eq!(data["errors"].as_str(), Some(errors.as_str()));
+    assert!(
+        errors.contains("content/articles/a.md:5:5: error: unknown entity `nobody`"),
+        "{errors}"
+    );
+    // The same text `build` prints.
+    let b = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["build", "--root"])
+        .arg(f.root())
+        .arg("--output")
+        .arg(f.dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(b.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&b.stderr).starts_with(&errors),
+        "{}\n---\n{errors}",
+        String::from_utf8_lossy(&b.stderr)
+    );
+
+    // The last good page, with the errors over it, escaped.
+    let r = s.get("/repo/articles/a/");
+    assert_eq!(r.code, 200);
+    let page = r.text();
+    assert!(page.contains("Ana Pérez spoke."));
+    assert!(page.contains("id=\"dossier-errors\""), "{page}");
+    assert!(page.contains("See [[nobody]] and &lt;b&gt;this&lt;/b&gt;."));
+    assert!(!page.contains("<b>this</b>"));
+
+    // Fixed: reload, no errors anywhere.
+    f.write("content/articles/a.md", &article("Fixed, Ana Pérez."));
+    events.wait_for("event: reload");
+    assert_eq!(s.status()["ok"], true);
+    let page = s.get("/repo/articles/a/").text();
+    assert!(page.contains("Fixed, Ana Pérez.") && !page.contains("id=\"dossier-errors\""));
+}
+
+#[test]
+fn a_site_broken_from_the_start_is_served_once_fixed() {
+    let f = Fixture::new();
+    f.write("content/articles/a.md", &article("See [[nobody]]."));
+    let s = Server::start(&f.root());
+    assert_eq!(s.status()["ok"], false);
+    assert_eq!(s.get("/").header("Location").as_deref(), Some("/repo/"));
+    let r = s.get("/repo/");
+    assert_eq!(r.code, 404);
+    assert!(r.text().contains("unknown entity `nobody`"));
+    let mut events = Events::open(s.port);
+    f.write("content/articles/a.md", &article("Fine."));
+    events.wait_for("event: reload");
+    let r = s.get("/repo/articles/a/");
+    assert_eq!(r.code, 200);
+    assert!(r.text().contains("Fine."));
+}
+
+/// Waits for the child to exit, at most `WAIT`.
+fn wait_exit(child: &mut Child) -> std::process::ExitStatus {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("serve did not exit");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn a_port_in_use_is_a_clear_error() {
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let f = Fixture::new();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["serve", "--port", &port.to_string(), "--root"])
+        .arg(f.root())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = wait_exit(&mut child);
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert_eq!(status.code(), Some(1), "{err}");
+    assert!(
+        err.contains(&format!("{port}")) && err.contains("--port"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_folder_that_is_not_a_site_is_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["serve", "--port", &free_port().to_string(), "--root"])
+        .arg(dir.path())
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let status = wait_exit(&mut child);
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut err)
+        .unwrap();
+    assert_eq!(status.code(), Some(1));
+    assert!(err.contains("no config.toml"), "{err}");
+}
+
+#[cfg(unix)]
+#[test]
+fn ctrl_c_stops_cleanly() {
+    let f = Fixture::new();
+    let mut s = Server::start(&f.root());
+    let _events = Events::open(s.port);
+    let kill = Command::new("kill")
+        .args(["-INT", &s.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(kill.success());
+    let status = wait_exit(&mut s.child);
+    assert!(status.success(), "{status:?}");
+    let deadline = Instant::now() + WAIT;
+    while !s.stdout.lock().unwrap().contains("Stopped.") {
+        assert!(Instant::now() < deadline, "no goodbye");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
