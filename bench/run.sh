@@ -13,6 +13,12 @@ sizes=(1000 10000 30000)
 [ "${1:-}" = "--quick" ] && sizes=(1000)
 dir="${BENCH_DIR:-/tmp/dossier-bench}"
 mkdir -p "$dir"
+# Outputs of earlier runs: deleted when this run ends, not before it measures.
+mkdir -p "$dir/trash"
+for old in "$dir"/out-* "$dir"/hugo-out-*; do
+  if [ -e "$old" ]; then mv "$old" "$dir/trash/"; fi
+done
+trap 'rm -rf "$dir/trash"' EXIT
 
 command -v /usr/bin/time >/dev/null || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 if [ ! -x "$dir/venv/bin/hugo" ]; then
@@ -48,13 +54,19 @@ for n in "${sizes[@]}"; do
     rm -rf "$site" "$twin"
     "$gen" --articles "$n" --entities "$ents" --hugo "$twin" "$site" >/dev/null
   fi
-  out="$dir/out-$n"
-  rm -rf "$out" "$dir/hugo-out-$n"
+  # Fresh output folders, never ones just deleted: on ext4 without a
+  # journal (as here) the inode allocator skips inodes freed in the last
+  # minute one by one (`recently_deleted`), and building right after an
+  # `rm -rf` of the last output measured that scan, up to half the build.
+  # Old outputs are moved aside now and deleted when the run is over.
+  stamp=$(date +%s%N)
+  out="$dir/out-$n-$stamp"
+  hugo_out="$dir/hugo-out-$n-$stamp"
   sync
   measure "$bin" build --root "$site" --output "$out"; read -r t_build m_build <"$dir/m.txt"
   measure "$bin" build --root "$site" --output "$out"; read -r t_again _ <"$dir/m.txt"
   measure "$bin" check --root "$site"; read -r t_check _ <"$dir/m.txt"
-  measure "$hugo" --source "$twin" --destination "$dir/hugo-out-$n" --quiet; read -r t_hugo m_hugo <"$dir/m.txt"
+  measure "$hugo" --source "$twin" --destination "$hugo_out" --quiet; read -r t_hugo m_hugo <"$dir/m.txt"
   pages=$(find "$out" -name '*.html' | wc -l)
   size=$(du -sh "$out" | cut -f1)
   ratio=$(awk -v h="$t_hugo" -v d="$t_build" 'BEGIN { printf "%.1f", h / d }')

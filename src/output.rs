@@ -38,6 +38,39 @@ fn hash(bytes: &[u8]) -> u64 {
     h.finish()
 }
 
+/// Writes into a file while counting and hashing what goes through, for
+/// files streamed by [`Sink::put_with`](crate::site::Sink::put_with).
+struct Counting<W> {
+    inner: W,
+    len: u64,
+    hash: std::collections::hash_map::DefaultHasher,
+}
+
+impl<W: io::Write> io::Write for Counting<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let n = self.inner.write(buf)?;
+        self.len += n as u64;
+        self.hash.write(&buf[..n]);
+        Ok(n)
+    }
+    fn flush(&mut self) -> io::Result<()> {
+        self.inner.flush()
+    }
+}
+
+/// Streams `write` into a new file at `path`; gives its length and hash.
+fn stream_to(path: &Path, write: &crate::site::WriteFn) -> io::Result<(u64, u64)> {
+    let file = std::fs::File::create(path)?;
+    let mut w = Counting {
+        inner: io::BufWriter::with_capacity(1 << 18, file),
+        len: 0,
+        hash: Default::default(),
+    };
+    write(&mut w)?;
+    io::Write::flush(&mut w)?;
+    Ok((w.len, w.hash.finish()))
+}
+
 fn mtime_of(meta: &std::fs::Metadata) -> u128 {
     meta.modified()
         .ok()
@@ -300,6 +333,73 @@ impl DiskSink {
 }
 
 impl crate::site::Sink for DiskSink {
+    fn put_with(&self, rel: &str, write: &crate::site::WriteFn) -> io::Result<()> {
+        let path = safe_join(self.base(), rel).ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("unsafe output path {rel:?}"),
+            )
+        })?;
+        self.ensure_parent(&path)?;
+        let (entry, fate) = if self.staging.is_some() {
+            let (len, hash) = stream_to(&path, write)?;
+            let mtime = std::fs::metadata(&path).map(|m| mtime_of(&m)).unwrap_or(0);
+            let entry = Entry {
+                len,
+                mtime,
+                hash,
+                key: 0,
+            };
+            (entry, Fate::Written)
+        } else {
+            // Beside its place, then kept only if it differs from what the
+            // last build wrote there (and is still there).
+            let name = path
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            let tmp = path.with_file_name(format!(".{name}.dossier-tmp"));
+            let (len, hash) = match stream_to(&tmp, write) {
+                Ok(r) => r,
+                Err(e) => {
+                    let _ = std::fs::remove_file(&tmp);
+                    return Err(e);
+                }
+            };
+            let on_disk = std::fs::metadata(&path).ok().filter(|m| m.is_file());
+            let same = match (self.old.get(rel), &on_disk) {
+                (Some(e), Some(m)) => {
+                    e.len == len && e.hash == hash && m.len() == len && mtime_of(m) == e.mtime
+                }
+                _ => false,
+            };
+            if same {
+                let _ = std::fs::remove_file(&tmp);
+                let mtime = on_disk.as_ref().map_or(0, mtime_of);
+                let entry = Entry {
+                    len,
+                    mtime,
+                    hash,
+                    key: 0,
+                };
+                (entry, Fate::Unchanged)
+            } else {
+                let mtime = std::fs::metadata(&tmp).map(|m| mtime_of(&m)).unwrap_or(0);
+                let entry = Entry {
+                    len,
+                    mtime,
+                    hash,
+                    key: 0,
+                };
+                (entry, Fate::Spilled(tmp))
+            }
+        };
+        if let Ok(mut s) = self.state.lock() {
+            s.files.push((rel.to_string(), entry, fate));
+        }
+        Ok(())
+    }
+
     fn keep(&self, rel: &str, key: u64) -> bool {
         if self.staging.is_some() || key == 0 {
             return false;
@@ -517,6 +617,48 @@ mod tests {
         let s = sink.commit().unwrap();
         assert_eq!(s.written, 1);
         assert_eq!(std::fs::read_to_string(d.join("index.html")).unwrap(), big);
+    }
+
+    #[test]
+    fn streamed_files_are_written_kept_when_equal_and_never_half_written() {
+        use crate::site::Sink;
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path().join("public");
+        let stream = |sink: &DiskSink, text: &'static str| {
+            let w = move |w: &mut dyn io::Write| w.write_all(text.as_bytes());
+            sink.put_with("data/big.json", &w).unwrap();
+        };
+        let sink = DiskSink::open(&d).unwrap();
+        stream(&sink, "[1,2]");
+        assert_eq!(sink.commit().unwrap().written, 1);
+        assert_eq!(
+            std::fs::read_to_string(d.join("data/big.json")).unwrap(),
+            "[1,2]"
+        );
+        let sink = DiskSink::open(&d).unwrap();
+        stream(&sink, "[1,2]");
+        let s = sink.commit().unwrap();
+        assert_eq!((s.written, s.unchanged), (0, 1));
+        // A changed file is moved in at commit only; abandoned, it never lands.
+        let sink = DiskSink::open(&d).unwrap();
+        stream(&sink, "[3]");
+        assert_eq!(
+            std::fs::read_to_string(d.join("data/big.json")).unwrap(),
+            "[1,2]"
+        );
+        sink.abandon();
+        assert_eq!(
+            std::fs::read_to_string(d.join("data/big.json")).unwrap(),
+            "[1,2]"
+        );
+        assert_eq!(std::fs::read_dir(d.join("data")).unwrap().count(), 1);
+        let sink = DiskSink::open(&d).unwrap();
+        stream(&sink, "[3]");
+        assert_eq!(sink.commit().unwrap().written, 1);
+        assert_eq!(
+            std::fs::read_to_string(d.join("data/big.json")).unwrap(),
+            "[3]"
+        );
     }
 
     #[test]

@@ -160,7 +160,11 @@ fn rss_mb() -> u64 {
 
 /// Annotated and rendered: keeps only what the pages need.
 fn finish(doc: AnnotatedDoc, file: &Source, refs: &[EntityRef], hl: &Highlighter) -> Rendered {
-    let html = markdown::render(&doc, refs, hl);
+    let mut html = markdown::render(&doc, refs, hl);
+    // Kept until the page is rendered: a third of a large build's memory
+    // was the slack of these growing strings.
+    html.body.shrink_to_fit();
+    html.notes.shrink_to_fit();
     let mut links = Vec::new();
     for af in &doc.flows {
         for item in &af.flow.items {

@@ -1,12 +1,14 @@
 //! `entities.json`: every entity with every article that mentions it and
 //! each mention (anchor, URL, snippet), for reuse outside the site.
 //!
-//! Written straight into its buffer: on a large archive this file holds
-//! hundreds of thousands of mentions, and building a tree of owned values
-//! first would double the build's peak memory.
+//! Written straight as bytes, record by record: on a large archive this file
+//! holds hundreds of thousands of mentions, and building a tree of owned
+//! values first (or the whole file in memory) would double the build's peak
+//! memory.
 
 use super::pages::Ctx;
 use super::OutputFile;
+use std::io::{self, Write};
 
 /// Appends `s` as a JSON string. `<`, `>` and `&` are written as `\u003c`,
 /// `\u003e`, `\u0026`: the same string to a JSON parser, and safe should the
@@ -35,23 +37,25 @@ fn key(out: &mut Vec<u8>, k: &str) {
     out.push(b':');
 }
 
-pub fn entities_json(cx: &Ctx) -> OutputFile {
-    // One record after the other into one buffer: written in parallel and
-    // joined, the file would be held twice at its peak.
-    let mut out: Vec<u8> = Vec::with_capacity(1 << 20);
-    out.extend_from_slice(b"{\"entities\":[");
+/// Writes `entities.json` into `w`, one entity's record at a time: on a
+/// large archive the file is the size of every page of the site together,
+/// and is never held whole.
+pub fn write_entities_json(cx: &Ctx, w: &mut dyn Write) -> io::Result<()> {
+    let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
+    w.write_all(b"{\"entities\":[")?;
     for e in 0..cx.a.content.entities.len() {
         if e > 0 {
-            out.push(b',');
+            w.write_all(b",")?;
         }
-        entity_record(cx, e, &mut out);
+        buf.clear();
+        entity_record(cx, e, &mut buf);
+        w.write_all(&buf)?;
     }
-    out.extend_from_slice(b"]}\n");
-    OutputFile::new("entities.json", out)
+    w.write_all(b"]}\n")
 }
 
 /// One entity's record in `entities.json`.
-fn entity_record(cx: &Ctx, e: usize, out: &mut Vec<u8>) {
+pub fn entity_record(cx: &Ctx, e: usize, out: &mut Vec<u8>) {
     let urls = &cx.site.urls;
     let a = cx.a;
     let ent = &a.content.entities[e];

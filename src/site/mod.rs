@@ -81,6 +81,9 @@ pub struct Site {
 /// related-articles score.
 const RELATED_MAX_DF: usize = 150;
 
+/// Writes a file's bytes into the writer it is given (see [`Sink::put_with`]).
+pub type WriteFn<'a> = dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()> + Sync + 'a;
+
 /// Where pages go as they are rendered.
 pub trait Sink: Sync {
     fn put(&self, file: OutputFile) -> std::io::Result<()>;
@@ -89,6 +92,16 @@ pub trait Sink: Sync {
     /// does, it keeps it as part of this build and the page is not rendered.
     fn keep(&self, _path: &str, _key: u64) -> bool {
         false
+    }
+
+    /// Like [`Sink::put`], for a large file made piece by piece
+    /// (`entities.json`): `write` writes it into the writer it is given. A
+    /// sink on disk streams it into its file and never holds it whole; this
+    /// default collects it in memory.
+    fn put_with(&self, path: &str, write: &WriteFn) -> std::io::Result<()> {
+        let mut bytes = Vec::new();
+        write(&mut bytes)?;
+        self.put(OutputFile::new(path, bytes))
     }
 
     /// False for a sink that only wants to know which pages there are

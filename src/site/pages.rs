@@ -277,6 +277,7 @@ pub fn render_all(
         }
         Err(d) => push_error(&errors, d),
     };
+    let paths = &paths;
     type Job<'j> = Box<dyn Fn() -> Result<Vec<Option<OutputFile>>, Diagnostic> + Send + Sync + 'j>;
     let jobs: Vec<Job> = vec![
         Box::new(move || home_pages(cx)),
@@ -298,7 +299,20 @@ pub fn render_all(
         jobs.push(Box::new(move || {
             Ok(feeds::atom(cx).into_iter().map(Some).collect())
         }));
-        jobs.push(Box::new(move || Ok(vec![Some(json::entities_json(cx))])));
+        jobs.push(Box::new(move || {
+            let write = |w: &mut dyn std::io::Write| json::write_entities_json(cx, w);
+            sink.put_with("entities.json", &write).map_err(|e| {
+                Diagnostic::file(
+                    crate::diagnostics::Severity::Error,
+                    Path::new("entities.json"),
+                    format!("cannot write: {e}"),
+                )
+            })?;
+            if let Ok(mut p) = paths.lock() {
+                p.push("entities.json".to_string());
+            }
+            Ok(vec![])
+        }));
         jobs.push(Box::new(move || Ok(vec![Some(json::search_json(cx))])));
     }
     jobs.par_iter().for_each(|j| emit(j()));
@@ -308,7 +322,10 @@ pub fn render_all(
     (0..a.content.entities.len())
         .into_par_iter()
         .for_each(|e| emit(entity_pages(cx, e)));
-    let mut out = paths.into_inner().unwrap_or_default();
+    let mut out = paths
+        .lock()
+        .map(|mut p| std::mem::take(&mut *p))
+        .unwrap_or_default();
     out.extend(cx.kept.lock().map(|k| k.clone()).unwrap_or_default());
     let mut extra = Vec::new();
     extra.push(feeds::sitemap(cx, &out));
