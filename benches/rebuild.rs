@@ -2,13 +2,16 @@
 //!
 //!     cargo bench --bench rebuild -- SITE_DIR [ROUNDS]
 //!
-//! Builds SITE_DIR in memory as `serve` does, then, ROUNDS times, appends a
-//! sentence to one article and rebuilds incrementally (annotation cache and
-//! page reuse), printing each rebuild's time. The article is restored at the
-//! end. Use a generated archive (see BENCHMARKS.md); never a real one.
+//! Builds SITE_DIR in memory as `serve` does (its `Rebuilder` and served
+//! `State`), then, ROUNDS times, appends a sentence naming an entity to one
+//! article, hands the rebuilder that path as the watcher would, and times
+//! until the new pages are served. The article is restored at the end. Use a
+//! generated archive (see BENCHMARKS.md); never a real one.
 
-use dossier::build::{build_site_incremental, ArticleCache, BuildOptions};
-use std::sync::Mutex;
+use dossier::serve::rebuild::{Outcome, Rebuilder};
+use dossier::serve::state::State;
+use dossier::serve::watch::Changes;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 fn main() {
@@ -20,44 +23,53 @@ fn main() {
         eprintln!("usage: cargo bench --bench rebuild -- SITE_DIR [ROUNDS]");
         std::process::exit(2);
     };
+    let root = Path::new(root);
     let rounds: usize = args.get(1).and_then(|r| r.parse().ok()).unwrap_or(5);
-    let timings = std::env::var_os("TIMINGS").is_some();
-    let opts = BuildOptions {
-        root: root.into(),
-        timings,
-        ..Default::default()
-    };
-    let cache = Mutex::new(ArticleCache::default());
+    let state = State::default();
+    let mut rebuilder = Rebuilder::new(root, "http://127.0.0.1:1111", false);
     let t = Instant::now();
-    let mut built = match build_site_incremental(&opts, None, Some(&cache)) {
-        Ok(b) => b,
-        Err(d) => {
-            eprint!("{}", d.report());
-            std::process::exit(1);
-        }
-    };
+    if let Outcome::Failed(d) = rebuilder.rebuild(&state) {
+        eprint!("{}", d.report());
+        std::process::exit(1);
+    }
     println!(
-        "initial build: {:.0} ms, {} files",
-        t.elapsed().as_secs_f64() * 1000.0,
-        built.files.len()
+        "initial build: {:.0} ms",
+        t.elapsed().as_secs_f64() * 1000.0
     );
-    let article = walkdir::WalkDir::new(std::path::Path::new(root).join("content/articles"))
+    // The newest article: the one an editor is most likely to be working on.
+    let article = walkdir::WalkDir::new(root.join("content/articles"))
         .sort_by_file_name()
         .into_iter()
         .flatten()
-        .find(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .last()
         .map(|e| e.path().to_path_buf())
         .expect("an article");
+    let rel: PathBuf = article.strip_prefix(root).expect("under the root").into();
+    // A name every generated archive has, so the edit adds a mention.
+    let name = std::fs::read_to_string(root.join("content/entities/people/e0.md"))
+        .ok()
+        .and_then(|t| {
+            t.lines().find_map(|l| {
+                l.strip_prefix("name = \"")
+                    .map(|n| n.trim_end_matches('"').to_string())
+            })
+        })
+        .unwrap_or_else(|| "Someone".into());
     let original = std::fs::read_to_string(&article).expect("readable article");
     let mut times = Vec::new();
     for i in 0..rounds {
-        std::fs::write(
-            &article,
-            format!("{original}\nEdited sentence number {i}.\n"),
-        )
-        .expect("write");
+        let text = format!("{original}\nEdited sentence number {i}, on {name}.\n");
+        std::fs::write(&article, text).expect("write");
         let t = Instant::now();
-        built = build_site_incremental(&opts, Some(&built), Some(&cache)).expect("rebuild");
+        let changes = Changes {
+            paths: [rel.clone()].into(),
+            ..Changes::default()
+        };
+        if let Outcome::Failed(d) = rebuilder.rebuild_after(&state, changes) {
+            eprint!("{}", d.report());
+            std::process::exit(1);
+        }
         let ms = t.elapsed().as_secs_f64() * 1000.0;
         times.push(ms);
         println!("rebuild {}: {ms:.0} ms", i + 1);

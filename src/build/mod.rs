@@ -10,10 +10,12 @@
 //! holds the in-memory builds (`serve`, tests).
 
 mod cache;
+mod live;
 mod memory;
 
 pub use cache::ArticleCache;
 use cache::{article_key, Annotation};
+pub use live::{Edited, LiveSite};
 pub use memory::{build_site, build_site_incremental, build_site_reusing, MemorySink};
 
 use crate::annotate::{self, doc::Item, index::EntityIndex, AnnotatedDoc, Settings};
@@ -274,28 +276,7 @@ pub fn annotate_site(
         let key = if want_keys { article_key(a) } else { 0 };
         let (doc, d) = match cached(a, key) {
             Some(hit) => hit,
-            None => {
-                let mut d = Vec::new();
-                let subjects = resolve_list(&index, a, &a.meta.entities, "entities", &mut d);
-                let no_autolink: HashSet<u32> =
-                    resolve_list(&index, a, &a.meta.no_autolink, "no_autolink", &mut d)
-                        .into_iter()
-                        .collect();
-                let settings = Settings {
-                    mentions: true,
-                    autolink: config.autolink,
-                    no_autolink: &no_autolink,
-                    annotations: &a.annotations,
-                };
-                let doc = annotate::annotate(&a.file, a.body_offset, &index, &settings, &mut d);
-                (
-                    Arc::new(ArticleDoc {
-                        r: finish(doc, &a.file, &entity_refs, hl),
-                        subjects,
-                    }),
-                    d,
-                )
-            }
+            None => annotate_article(a, &index, &config, &entity_refs, hl),
         };
         // The text is no longer needed: free it now, the largest part
         // of the content, so the whole archive is never held twice.
@@ -361,6 +342,35 @@ pub fn annotate_site(
     })
 }
 
+/// Annotates and renders one article: its mentions, notes and HTML, and
+/// what is wrong with it.
+pub fn annotate_article(
+    a: &content::Article,
+    index: &EntityIndex,
+    config: &Config,
+    entity_refs: &[EntityRef],
+    hl: &Highlighter,
+) -> (Arc<ArticleDoc>, Vec<Diagnostic>) {
+    let mut d = Vec::new();
+    let subjects = resolve_list(index, a, &a.meta.entities, "entities", &mut d);
+    let no_autolink: HashSet<u32> =
+        resolve_list(index, a, &a.meta.no_autolink, "no_autolink", &mut d)
+            .into_iter()
+            .collect();
+    let settings = Settings {
+        mentions: true,
+        autolink: config.autolink,
+        no_autolink: &no_autolink,
+        annotations: &a.annotations,
+    };
+    let doc = annotate::annotate(&a.file, a.body_offset, index, &settings, &mut d);
+    let doc = ArticleDoc {
+        r: finish(doc, &a.file, entity_refs, hl),
+        subjects,
+    };
+    (Arc::new(doc), d)
+}
+
 /// Resolves the entity ids listed in a front matter key.
 fn resolve_list(
     index: &EntityIndex,
@@ -395,13 +405,24 @@ pub fn build_into(opts: &BuildOptions, sink: &dyn Sink) -> Result<Report, Diagno
     build_into_cached(opts, sink, None)
 }
 
-/// [`build_into`], reusing the annotations of unchanged articles from `cache`
-/// and leaving this run's in it.
-pub fn build_into_cached(
+/// A site loaded, annotated, its theme loaded and its model assembled: all
+/// that rendering its pages needs.
+pub struct Prepared {
+    pub annotated: Annotated,
+    pub theme: Theme,
+    pub model: site::Site,
+    pub lists: site::pages::Lists,
+    /// Warnings so far.
+    pub diags: Diagnostics,
+    timer: Timer,
+}
+
+/// Stages 1 to 4 short of rendering: load and annotate (reusing unchanged
+/// articles from `cache`), load the theme, assemble the site model.
+pub fn prepare(
     opts: &BuildOptions,
-    sink: &dyn Sink,
     cache: Option<&Mutex<ArticleCache>>,
-) -> Result<Report, Diagnostics> {
+) -> Result<Prepared, Diagnostics> {
     let mut timer = Timer {
         on: opts.timings,
         last: Instant::now(),
@@ -422,8 +443,48 @@ pub fn build_into_cached(
     }
     timer.lap("theme", "assembling");
     let model = site::Site::assemble(&annotated);
+    let lists = site::pages::Lists::new(&annotated, &model, &theme);
     timer.lap("assemble", "rendering pages");
-    let paths = match site::render_all(&opts.root, &annotated, &model, &theme, sink) {
+    Ok(Prepared {
+        annotated,
+        theme,
+        model,
+        lists,
+        diags,
+        timer,
+    })
+}
+
+/// [`build_into`], reusing the annotations of unchanged articles from `cache`
+/// and leaving this run's in it.
+pub fn build_into_cached(
+    opts: &BuildOptions,
+    sink: &dyn Sink,
+    cache: Option<&Mutex<ArticleCache>>,
+) -> Result<Report, Diagnostics> {
+    let p = prepare(opts, cache)?;
+    let (report, _) = render_prepared(opts, p, sink, &site::pages::Scope::default())?;
+    Ok(report)
+}
+
+/// Stage 4 and the end of [`build_into_cached`]: every page of a prepared
+/// site into `sink`. Gives the report, and the site for whoever keeps it.
+pub(crate) fn render_prepared(
+    opts: &BuildOptions,
+    p: Prepared,
+    sink: &dyn Sink,
+    scope: &site::pages::Scope,
+) -> Result<(Report, Kept), Diagnostics> {
+    let Prepared {
+        annotated,
+        theme,
+        model,
+        lists,
+        mut diags,
+        mut timer,
+    } = p;
+    let paths = match site::render_all(&opts.root, &annotated, &model, &lists, &theme, sink, scope)
+    {
         Ok(p) => p,
         Err(d) => {
             diags.extend(d);
@@ -440,10 +501,28 @@ pub fn build_into_cached(
         entities: annotated.content.entities.len(),
         pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
     };
-    Ok(Report {
+    let report = Report {
         warnings: diags,
         stats,
-        config: annotated.config,
+        config: annotated.config.clone(),
         timings: timer.spans,
-    })
+    };
+    let kept = Kept {
+        annotated,
+        theme,
+        model,
+        lists,
+        paths,
+    };
+    Ok((report, kept))
+}
+
+/// What a build leaves for `serve` to update in place.
+pub(crate) struct Kept {
+    pub annotated: Annotated,
+    pub theme: Theme,
+    pub model: site::Site,
+    pub lists: site::pages::Lists,
+    /// Every file of the site.
+    pub paths: Vec<String>,
 }

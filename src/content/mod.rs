@@ -156,6 +156,39 @@ pub fn load_articles<T: Send>(
     articles
 }
 
+/// Reads one article, `rel` relative to `root`, with its sidecar if it has
+/// one. `None` when it cannot be read, or is a draft and `drafts` is off.
+pub fn load_one_article(
+    root: &Path,
+    rel: &Path,
+    drafts: bool,
+) -> (Option<Article>, Vec<Diagnostic>) {
+    let stem = rel.file_stem().unwrap_or_default().to_string_lossy();
+    let sidecar = rel.with_file_name(format!("{stem}.annotations.toml"));
+    let sidecar = root.join(&sidecar).is_file().then_some(sidecar);
+    load_article(root, rel, sidecar.as_ref(), drafts)
+}
+
+/// The article a changed file under `content/articles/` belongs to: the
+/// Markdown file itself, or the one beside a sidecar. `None` for files the
+/// build does not read (hidden files, other extensions).
+pub fn article_of(rel: &Path) -> Option<PathBuf> {
+    let inside = rel.strip_prefix("content/articles").ok()?;
+    if inside
+        .components()
+        .any(|c| c.as_os_str().to_string_lossy().starts_with('.'))
+    {
+        return None;
+    }
+    let name = rel.file_name()?.to_str()?;
+    if let Some(stem) = name.strip_suffix(".annotations.toml") {
+        return Some(rel.with_file_name(format!("{stem}.md")));
+    }
+    rel.extension()
+        .is_some_and(|e| e == "md")
+        .then(|| rel.to_path_buf())
+}
+
 /// Files below `root/dir`, relative to `root`, sorted; hidden files skipped.
 fn files_under(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
     let base = root.join(dir);

@@ -119,13 +119,13 @@ pub fn run(root: &Path, o: &Options) -> Result<(), Error> {
     }
     let mut url = url;
     // Until Ctrl-C: every settled burst of changes is one rebuild.
-    while let Next::Rebuild { rewatch } = watch::next(&rx) {
-        if rewatch {
+    while let Next::Rebuild(changes) = watch::next(&rx) {
+        if changes.folder {
             if let Err(e) = watcher.rewatch() {
                 eprintln!("warning: {e}");
             }
         }
-        if let Some(now) = report(rebuilder.rebuild(&state)) {
+        if let Some(now) = report(rebuilder.rebuild_after(&state, changes)) {
             if now != url {
                 println!("Now serving at {now}");
                 url = now;

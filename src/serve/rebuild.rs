@@ -3,12 +3,16 @@
 //! pointed at that origin (the sub-path of the configured `base_url` kept),
 //! and gives the outcome to the shared [`State`] — the new site, or the
 //! diagnostics (the last good site stays). Articles and pages that did not
-//! change are taken from the previous build instead of being made again.
+//! change are taken from the previous build instead of being made again,
+//! and an edit of articles in place goes the short way ([`LiveSite::edit`]):
+//! only those articles are read again and only the pages they touch made.
 
 use super::state::State;
-use crate::build::{build_site_incremental, ArticleCache, BuildOptions, Built, Stats};
+use super::watch::Changes;
+use crate::build::{ArticleCache, BuildOptions, LiveSite, Stats};
 use crate::config::Config;
 use crate::diagnostics::Diagnostics;
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -22,7 +26,11 @@ pub struct Rebuilder {
     /// hold only for it.
     base_url: String,
     cache: Mutex<ArticleCache>,
-    last: Option<Built>,
+    last: Option<LiveSite>,
+    /// Files changed since the last good build (kept while edits fail).
+    pending: BTreeSet<PathBuf>,
+    /// Something changed that only a whole build can take in.
+    whole: bool,
 }
 
 /// What one rebuild did, for the terminal.
@@ -46,22 +54,59 @@ impl Rebuilder {
             base_url: String::new(),
             cache: Mutex::new(ArticleCache::default()),
             last: None,
+            pending: BTreeSet::new(),
+            whole: true,
         }
     }
 
     /// Builds the site as it is on disk now and publishes the result.
     pub fn rebuild(&mut self, state: &State) -> Outcome {
+        self.rebuild_after(
+            state,
+            Changes {
+                unknown: true,
+                ..Changes::default()
+            },
+        )
+    }
+
+    /// Takes in `changes` and publishes the result: the short way when they
+    /// are edits of articles in place, otherwise a build of the whole site.
+    pub fn rebuild_after(&mut self, state: &State, changes: Changes) -> Outcome {
         let start = Instant::now();
+        self.pending.extend(changes.paths);
+        self.whole |= changes.unknown || changes.folder;
+        if let (false, Some(live)) = (self.whole, self.last.as_mut()) {
+            match live.edit(&self.pending, &self.cache) {
+                Ok(Some(edited)) => {
+                    state.update(&edited.changed, &edited.removed);
+                    self.pending.clear();
+                    return Outcome::Built {
+                        stats: live.stats(),
+                        warnings: live.warnings.clone(),
+                        took: start.elapsed(),
+                        url: self.base_url.clone(),
+                    };
+                }
+                Ok(None) => {}
+                Err(diags) => {
+                    state.fail(diags.report());
+                    return Outcome::Failed(diags);
+                }
+            }
+        }
         match self.build() {
-            Ok((built, base_path)) => {
-                state.publish(&built.files, &base_path);
+            Ok(live) => {
+                state.publish(live.files.values(), live.base_path());
                 let outcome = Outcome::Built {
-                    stats: built.stats,
-                    warnings: built.warnings.clone(),
+                    stats: live.stats(),
+                    warnings: live.warnings.clone(),
                     took: start.elapsed(),
                     url: self.base_url.clone(),
                 };
-                self.last = Some(built);
+                self.last = Some(live);
+                self.pending.clear();
+                self.whole = false;
                 outcome
             }
             Err(diags) => {
@@ -71,8 +116,8 @@ impl Rebuilder {
         }
     }
 
-    /// The site and the base path it is served under.
-    fn build(&mut self) -> Result<(Built, String), Diagnostics> {
+    /// The whole site, built for the local origin.
+    fn build(&mut self) -> Result<LiveSite, Diagnostics> {
         // Read for its base path only; the build reads it again, and its
         // errors are the build's.
         let base_path = Config::load(&self.root)?.base_path;
@@ -89,8 +134,7 @@ impl Rebuilder {
             drafts: self.drafts,
             ..Default::default()
         };
-        let built = build_site_incremental(&opts, self.last.as_ref(), Some(&self.cache))?;
-        Ok((built, base_path))
+        LiveSite::build(&opts, self.last.as_ref(), &self.cache)
     }
 }
 

@@ -66,13 +66,28 @@ impl State {
     }
 
     /// Replaces the site after a successful build and tells open pages.
-    pub fn publish(&self, files: &[OutputFile], base_path: &str) {
+    pub fn publish<'f>(&self, files: impl IntoIterator<Item = &'f OutputFile>, base_path: &str) {
         if let Ok(mut s) = self.site.write() {
             s.files = files
-                .iter()
+                .into_iter()
                 .map(|f| (f.path.clone(), f.bytes.clone()))
                 .collect();
             s.base_path = base_path.to_string();
+            s.errors = None;
+            s.version += 1;
+        }
+        self.broadcast(Event::Reload);
+    }
+
+    /// Changes some files of the site after an edit and tells open pages.
+    pub fn update(&self, changed: &[OutputFile], removed: &[String]) {
+        if let Ok(mut s) = self.site.write() {
+            for p in removed {
+                s.files.remove(p);
+            }
+            for f in changed {
+                s.files.insert(f.path.clone(), f.bytes.clone());
+            }
             s.errors = None;
             s.version += 1;
         }

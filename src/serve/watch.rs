@@ -10,6 +10,7 @@
 //! the three folders appearing or being replaced ([`Watch::rewatch`]).
 
 use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
 use std::time::Duration;
@@ -22,33 +23,54 @@ pub const FOLDERS: [&str; 3] = ["content", "templates", "static"];
 pub const SETTLE: Duration = Duration::from_millis(100);
 
 /// What the main loop of `serve` waits for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Signal {
     /// Something changed; `folder` when one of [`FOLDERS`] itself appeared,
     /// went or was replaced (its watch must be set up again).
-    Changed { folder: bool },
+    Changed(Changes),
     /// Stop serving (Ctrl-C).
     Stop,
+}
+
+/// What changed in a burst of events.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Changes {
+    /// One of [`FOLDERS`] itself appeared, went or was replaced: its watch
+    /// must be set up again.
+    pub folder: bool,
+    /// The watcher lost track (its queue overflowed): anything may have
+    /// changed.
+    pub unknown: bool,
+    /// The files that changed, relative to the site's root.
+    pub paths: BTreeSet<PathBuf>,
+}
+
+impl Changes {
+    fn add(&mut self, other: Changes) {
+        self.folder |= other.folder;
+        self.unknown |= other.unknown;
+        self.paths.extend(other.paths);
+    }
 }
 
 /// What [`next`] gives.
 #[derive(Debug, PartialEq, Eq)]
 pub enum Next {
-    Rebuild { rewatch: bool },
+    Rebuild(Changes),
     Stop,
 }
 
 /// Waits for a change, then for its burst to settle. A stop wins.
 pub fn next(rx: &Receiver<Signal>) -> Next {
-    let mut rewatch = match rx.recv() {
-        Ok(Signal::Changed { folder }) => folder,
+    let mut changes = match rx.recv() {
+        Ok(Signal::Changed(c)) => c,
         Ok(Signal::Stop) | Err(_) => return Next::Stop,
     };
     loop {
         match rx.recv_timeout(SETTLE) {
-            Ok(Signal::Changed { folder }) => rewatch |= folder,
+            Ok(Signal::Changed(c)) => changes.add(c),
             Ok(Signal::Stop) | Err(RecvTimeoutError::Disconnected) => return Next::Stop,
-            Err(RecvTimeoutError::Timeout) => return Next::Rebuild { rewatch },
+            Err(RecvTimeoutError::Timeout) => return Next::Rebuild(changes),
         }
     }
 }
@@ -75,17 +97,22 @@ pub fn watch(root: &Path, tx: Sender<Signal>) -> Result<Watch, String> {
         ) {
             return;
         }
-        let mut ours = false;
-        let mut folder = false;
+        let mut changes = Changes {
+            unknown: event.need_rescan(),
+            ..Changes::default()
+        };
         for p in &event.paths {
             match classify(&base, p) {
-                Some(Kind::Folder) => (ours, folder) = (true, true),
-                Some(Kind::File) => ours = true,
-                None => {}
+                Some(Kind::Folder) => changes.folder = true,
+                Some(Kind::File) => {}
+                None => continue,
+            }
+            if let Ok(rel) = p.strip_prefix(&base) {
+                changes.paths.insert(rel.to_path_buf());
             }
         }
-        if ours {
-            let _ = tx.send(Signal::Changed { folder });
+        if changes.unknown || !changes.paths.is_empty() {
+            let _ = tx.send(Signal::Changed(changes));
         }
     })
     .map_err(|e| format!("cannot watch {}: {e}", root.display()))?;
@@ -161,12 +188,36 @@ mod tests {
     #[test]
     fn a_burst_is_one_rebuild_and_stop_wins() {
         let (tx, rx) = channel();
+        let file = |p: &str| {
+            Signal::Changed(Changes {
+                paths: [PathBuf::from(p)].into(),
+                ..Changes::default()
+            })
+        };
         for _ in 0..5 {
-            tx.send(Signal::Changed { folder: false }).unwrap();
+            tx.send(file("content/articles/a.md")).unwrap();
         }
-        tx.send(Signal::Changed { folder: true }).unwrap();
-        assert_eq!(next(&rx), Next::Rebuild { rewatch: true });
-        tx.send(Signal::Changed { folder: false }).unwrap();
+        tx.send(file("content/articles/b.md")).unwrap();
+        tx.send(Signal::Changed(Changes {
+            folder: true,
+            paths: [PathBuf::from("templates")].into(),
+            ..Changes::default()
+        }))
+        .unwrap();
+        let Next::Rebuild(c) = next(&rx) else {
+            panic!("a rebuild")
+        };
+        assert!(c.folder && !c.unknown);
+        let names: Vec<&str> = c.paths.iter().filter_map(|p| p.to_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "content/articles/a.md",
+                "content/articles/b.md",
+                "templates"
+            ]
+        );
+        tx.send(file("config.toml")).unwrap();
         tx.send(Signal::Stop).unwrap();
         assert_eq!(next(&rx), Next::Stop);
         drop(tx);

@@ -42,7 +42,7 @@ fn key(out: &mut Vec<u8>, k: &str) {
 /// and is never held whole.
 pub fn write_entities_json(cx: &Ctx, w: &mut dyn Write) -> io::Result<()> {
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 16);
-    w.write_all(b"{\"entities\":[")?;
+    w.write_all(ENTITIES_HEAD)?;
     for e in 0..cx.a.content.entities.len() {
         if e > 0 {
             w.write_all(b",")?;
@@ -51,133 +51,187 @@ pub fn write_entities_json(cx: &Ctx, w: &mut dyn Write) -> io::Result<()> {
         entity_record(cx, e, &mut buf);
         w.write_all(&buf)?;
     }
-    w.write_all(b"]}\n")
+    w.write_all(ENTITIES_TAIL)
 }
 
 /// One entity's record in `entities.json`.
 pub fn entity_record(cx: &Ctx, e: usize, out: &mut Vec<u8>) {
+    entity_head(cx, e, out);
+    for k in 0..cx.site.mentions_of[e].len() {
+        if k > 0 {
+            out.push(b',');
+        }
+        entity_article(cx, e, k, out);
+    }
+    out.extend_from_slice(ENTITY_TAIL);
+}
+
+/// What closes an entity's record, after its articles.
+pub const ENTITY_TAIL: &[u8] = b"]}";
+
+/// An entity's record up to its list of articles (`..."articles":[`).
+pub fn entity_head(cx: &Ctx, e: usize, out: &mut Vec<u8>) {
+    let urls = &cx.site.urls;
+    let ent = &cx.a.content.entities[e];
+    out.push(b'{');
+    key(out, "id");
+    string(out, &ent.id);
+    out.push(b',');
+    key(out, "name");
+    string(out, &ent.meta.name);
+    out.push(b',');
+    key(out, "kind");
+    string(out, &ent.kind);
+    out.push(b',');
+    key(out, "aliases");
+    out.push(b'[');
+    for (i, alias) in ent.meta.aliases.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        string(out, alias.get_ref());
+    }
+    out.extend_from_slice(b"],");
+    key(out, "summary");
+    string(out, &ent.meta.summary);
+    out.push(b',');
+    key(out, "url");
+    string(out, &urls.absolute(&urls.entity(&ent.id, 1)));
+    out.push(b',');
+    key(out, "mention_count");
+    out.extend_from_slice(cx.site.mention_count[e].to_string().as_bytes());
+    out.push(b',');
+    key(out, "articles");
+    out.push(b'[');
+}
+
+/// The `k`-th article in entity `e`'s record, with its mentions of `e`.
+pub fn entity_article(cx: &Ctx, e: usize, k: usize, out: &mut Vec<u8>) {
     let urls = &cx.site.urls;
     let a = cx.a;
     let ent = &a.content.entities[e];
-    {
-        out.push(b'{');
-        key(out, "id");
-        string(out, &ent.id);
-        out.push(b',');
-        key(out, "name");
-        string(out, &ent.meta.name);
-        out.push(b',');
-        key(out, "kind");
-        string(out, &ent.kind);
-        out.push(b',');
-        key(out, "aliases");
-        out.push(b'[');
-        for (i, alias) in ent.meta.aliases.iter().enumerate() {
-            if i > 0 {
-                out.push(b',');
-            }
-            string(out, alias.get_ref());
+    let (ai, ms) = &cx.site.mentions_of[e][k];
+    let art = &a.content.articles[*ai];
+    let url = urls.absolute(&urls.article(&art.slug));
+    let doc = &a.articles[*ai].r;
+    out.push(b'{');
+    key(out, "slug");
+    string(out, &art.slug);
+    out.push(b',');
+    key(out, "title");
+    string(out, &art.meta.title);
+    out.push(b',');
+    key(out, "date");
+    string(out, &art.meta.date.iso());
+    out.push(b',');
+    key(out, "url");
+    string(out, &url);
+    out.push(b',');
+    key(out, "mentions");
+    out.push(b'[');
+    for (j, &mi) in ms.iter().enumerate() {
+        if j > 0 {
+            out.push(b',');
         }
-        out.extend_from_slice(b"],");
-        key(out, "summary");
-        string(out, &ent.meta.summary);
+        let m = &doc.mentions[mi];
+        let anchor = format!("m-{}-{}", ent.id, m.n);
+        out.push(b'{');
+        key(out, "anchor");
+        string(out, &anchor);
         out.push(b',');
         key(out, "url");
-        string(out, &urls.absolute(&urls.entity(&ent.id, 1)));
+        string(out, &format!("{url}#{anchor}"));
         out.push(b',');
-        key(out, "mention_count");
-        out.extend_from_slice(cx.site.mention_count[e].to_string().as_bytes());
-        out.push(b',');
-        key(out, "articles");
-        out.push(b'[');
-        for (k, (ai, ms)) in cx.site.mentions_of[e].iter().enumerate() {
-            if k > 0 {
-                out.push(b',');
-            }
-            let art = &a.content.articles[*ai];
-            let url = urls.absolute(&urls.article(&art.slug));
-            let doc = &a.articles[*ai].r;
-            out.push(b'{');
-            key(out, "slug");
-            string(out, &art.slug);
-            out.push(b',');
-            key(out, "title");
-            string(out, &art.meta.title);
-            out.push(b',');
-            key(out, "date");
-            string(out, &art.meta.date.iso());
-            out.push(b',');
-            key(out, "url");
-            string(out, &url);
-            out.push(b',');
-            key(out, "mentions");
-            out.push(b'[');
-            for (j, &mi) in ms.iter().enumerate() {
-                if j > 0 {
-                    out.push(b',');
-                }
-                let m = &doc.mentions[mi];
-                let anchor = format!("m-{}-{}", ent.id, m.n);
-                out.push(b'{');
-                key(out, "anchor");
-                string(out, &anchor);
-                out.push(b',');
-                key(out, "url");
-                string(out, &format!("{url}#{anchor}"));
-                out.push(b',');
-                key(out, "snippet");
-                string(out, &m.snippet);
-                out.push(b'}');
-            }
-            out.extend_from_slice(b"]}");
-        }
-        out.extend_from_slice(b"]}");
+        key(out, "snippet");
+        string(out, &m.snippet);
+        out.push(b'}');
     }
+    out.extend_from_slice(b"]}");
 }
 
 /// `search.json`: one record per article (title, URL, date, summary, tags,
 /// names of the entities it mentions), for client-side search.
 pub fn search_json(cx: &Ctx) -> OutputFile {
-    let urls = &cx.site.urls;
-    let a = cx.a;
     let mut out: Vec<u8> = Vec::with_capacity(1 << 16);
-    out.extend_from_slice(b"{\"articles\":[");
-    for (i, art) in a.content.articles.iter().enumerate() {
+    out.extend_from_slice(SEARCH_HEAD);
+    for i in 0..cx.a.content.articles.len() {
         if i > 0 {
             out.push(b',');
         }
+        search_record(cx, i, &mut out);
+    }
+    out.extend_from_slice(SEARCH_TAIL);
+    OutputFile::new("search.json", out)
+}
+
+pub const SEARCH_HEAD: &[u8] = b"{\"articles\":[";
+pub const SEARCH_TAIL: &[u8] = b"]}\n";
+pub const ENTITIES_HEAD: &[u8] = b"{\"entities\":[";
+pub const ENTITIES_TAIL: &[u8] = b"]}\n";
+
+/// Joins records into one JSON file onto `out`: head, records with commas
+/// between them, tail. A record is made of parts, written one after the other.
+pub fn join_onto<'r, R: AsRef<[&'r [u8]]>>(
+    out: &mut Vec<u8>,
+    head: &[u8],
+    records: &[R],
+    tail: &[u8],
+) {
+    let len = head.len()
+        + tail.len()
+        + records
+            .iter()
+            .map(|r| 1 + r.as_ref().iter().map(|p| p.len()).sum::<usize>())
+            .sum::<usize>();
+    out.reserve(len);
+    out.extend_from_slice(head);
+    for (i, r) in records.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        for p in r.as_ref() {
+            out.extend_from_slice(p);
+        }
+    }
+    out.extend_from_slice(tail);
+}
+
+/// Article `i`'s record in `search.json`.
+pub fn search_record(cx: &Ctx, i: usize, out: &mut Vec<u8>) {
+    let urls = &cx.site.urls;
+    let a = cx.a;
+    let art = &a.content.articles[i];
+    {
         out.push(b'{');
-        key(&mut out, "title");
-        string(&mut out, &art.meta.title);
+        key(out, "title");
+        string(out, &art.meta.title);
         out.push(b',');
-        key(&mut out, "url");
-        string(&mut out, &urls.article(&art.slug));
+        key(out, "url");
+        string(out, &urls.article(&art.slug));
         out.push(b',');
-        key(&mut out, "date");
-        string(&mut out, &art.meta.date.iso());
+        key(out, "date");
+        string(out, &art.meta.date.iso());
         out.push(b',');
-        key(&mut out, "summary");
-        string(&mut out, &cx.site.summaries[i]);
+        key(out, "summary");
+        string(out, &cx.site.summaries[i]);
         out.push(b',');
-        key(&mut out, "tags");
+        key(out, "tags");
         out.push(b'[');
         for (k, &t) in cx.site.article_tags[i].iter().enumerate() {
             if k > 0 {
                 out.push(b',');
             }
-            string(&mut out, &cx.site.tags[t].name);
+            string(out, &cx.site.tags[t].name);
         }
         out.extend_from_slice(b"],");
-        key(&mut out, "entities");
+        key(out, "entities");
         out.push(b'[');
         for (k, &(e, _)) in cx.site.article_entities[i].iter().enumerate() {
             if k > 0 {
                 out.push(b',');
             }
-            string(&mut out, &a.content.entities[e as usize].meta.name);
+            string(out, &a.content.entities[e as usize].meta.name);
         }
         out.extend_from_slice(b"]}");
     }
-    out.extend_from_slice(b"]}\n");
-    OutputFile::new("search.json", out)
 }

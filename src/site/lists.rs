@@ -23,6 +23,17 @@ pub(super) fn home_pages(cx: &Ctx) -> Result<Vec<Option<OutputFile>>, Diagnostic
 }
 
 pub(super) fn entities_index(cx: &Ctx) -> Result<Option<OutputFile>, Diagnostic> {
+    // Names, kinds and summaries are in the global key (the entities' files).
+    let key = cx.key("entities", &cx.site.mention_count);
+    cx.page(
+        "entities.html",
+        &cx.site.urls.entities(),
+        key,
+        || json!({ "groups": entity_groups(cx) }),
+    )
+}
+
+fn entity_groups(cx: &Ctx) -> Vec<Value> {
     let a = cx.a;
     let mut groups = Vec::new();
     for kind in &a.config.kinds {
@@ -43,11 +54,7 @@ pub(super) fn entities_index(cx: &Ctx) -> Result<Option<OutputFile>, Diagnostic>
             groups.push(json!({"kind": kind.key, "label": kind.label, "entities": ents}));
         }
     }
-    cx.render(
-        "entities.html",
-        &cx.site.urls.entities(),
-        json!({ "groups": groups }),
-    )
+    groups
 }
 
 pub(super) fn tag_pages(cx: &Ctx) -> Result<Vec<Option<OutputFile>>, Diagnostic> {
@@ -74,6 +81,17 @@ pub(super) fn tag_pages(cx: &Ctx) -> Result<Vec<Option<OutputFile>>, Diagnostic>
 type Year = (u16, Vec<(u8, Vec<Value>)>);
 
 pub(super) fn archive(cx: &Ctx) -> Result<Option<OutputFile>, Diagnostic> {
+    // Years and months come from the dates, which the summaries hold.
+    let key = cx.key("archive", cx.summary_hash);
+    cx.page(
+        "archive.html",
+        &cx.site.urls.archive(),
+        key,
+        || json!({ "years": years(cx) }),
+    )
+}
+
+fn years(cx: &Ctx) -> Vec<Value> {
     let mut years: Vec<Value> = Vec::new();
     let mut cur: Option<Year> = None;
     let flush = |cur: Option<Year>, years: &mut Vec<Value>| {
@@ -110,11 +128,7 @@ pub(super) fn archive(cx: &Ctx) -> Result<Option<OutputFile>, Diagnostic> {
         }
     }
     flush(cur, &mut years);
-    cx.render(
-        "archive.html",
-        &cx.site.urls.archive(),
-        json!({ "years": years }),
-    )
+    years
 }
 
 pub(super) fn free_pages(cx: &Ctx) -> Result<Vec<Option<OutputFile>>, Diagnostic> {

@@ -10,12 +10,13 @@ pub mod json;
 pub mod lint;
 pub mod lists;
 pub mod pages;
+mod update;
 pub mod urls;
 
 pub use pages::render_all;
 
 use crate::annotate::snippet;
-use crate::build::Annotated;
+use crate::build::{Annotated, ArticleDoc};
 use crate::render::markdown::EntityRef;
 use rayon::prelude::*;
 use std::collections::BTreeMap;
@@ -79,7 +80,7 @@ pub struct Site {
 /// related (like a stop word), and scanning their lists for every article was
 /// the costliest part of assembling a large site: they are left out of the
 /// related-articles score.
-const RELATED_MAX_DF: usize = 150;
+pub(crate) const RELATED_MAX_DF: usize = 150;
 
 /// Writes a file's bytes into the writer it is given (see [`Sink::put_with`]).
 pub type WriteFn<'a> = dyn Fn(&mut dyn std::io::Write) -> std::io::Result<()> + Sync + 'a;
@@ -143,58 +144,15 @@ impl Site {
         let mut mention_count = vec![0usize; n_ent];
         let mut article_entities = Vec::with_capacity(n_art);
         for (ai, art) in a.articles.iter().enumerate() {
-            // Mentions are sorted by entity, then n.
-            let mut per: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
-            for (mi, m) in art.r.mentions.iter().enumerate() {
-                per.entry(m.entity).or_default().push(mi);
-            }
-            for &s in &art.subjects {
-                per.entry(s).or_default();
-            }
-            let mut list: Vec<(u32, usize)> = Vec::with_capacity(per.len());
+            let (list, per) = entities_of(art);
             for (e, ms) in per {
                 mention_count[e as usize] += ms.len();
-                list.push((e, ms.len()));
                 mentions_of[e as usize].push((ai, ms));
             }
-            list.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
             article_entities.push(list);
         }
-
-        // Tags, merged by slug, the first spelling kept.
-        let mut tags: Vec<Tag> = Vec::new();
-        let mut by_slug: BTreeMap<String, usize> = BTreeMap::new();
-        let mut article_tags = Vec::with_capacity(n_art);
-        for (ai, art) in a.content.articles.iter().enumerate() {
-            let mut mine = Vec::new();
-            for t in &art.meta.tags {
-                let slug = tag_slug(t);
-                let ti = *by_slug.entry(slug.clone()).or_insert_with(|| {
-                    tags.push(Tag {
-                        name: t.trim().to_string(),
-                        slug,
-                        articles: Vec::new(),
-                    });
-                    tags.len() - 1
-                });
-                if !mine.contains(&ti) {
-                    mine.push(ti);
-                    tags[ti].articles.push(ai);
-                }
-            }
-            article_tags.push(mine);
-        }
-
-        let summaries: Vec<String> = a
-            .content
-            .articles
-            .iter()
-            .zip(&a.articles)
-            .map(|(art, doc)| match &art.meta.summary {
-                Some(s) => s.clone(),
-                None => summary_of(&doc.r.first_paragraph),
-            })
-            .collect();
+        let (tags, article_tags) = tags_of(a);
+        let summaries: Vec<String> = (0..n_art).map(|i| article_summary(a, i)).collect();
 
         let related = related_articles(&article_entities, &mentions_of, n_art);
         let co_mentioned = co_mentioned(&article_entities, &mentions_of);
@@ -211,6 +169,60 @@ impl Site {
             related,
             co_mentioned,
         }
+    }
+}
+
+/// Each entity of an article with its mentions (indices into its list).
+type MentionsByEntity = BTreeMap<u32, Vec<usize>>;
+
+/// The entities of one article: (entity, mentions) most mentioned first,
+/// and each entity's mentions.
+fn entities_of(art: &ArticleDoc) -> (Vec<(u32, usize)>, MentionsByEntity) {
+    // Mentions are sorted by entity, then n.
+    let mut per: BTreeMap<u32, Vec<usize>> = BTreeMap::new();
+    for (mi, m) in art.r.mentions.iter().enumerate() {
+        per.entry(m.entity).or_default().push(mi);
+    }
+    for &s in &art.subjects {
+        per.entry(s).or_default();
+    }
+    let mut list: Vec<(u32, usize)> = per.iter().map(|(&e, ms)| (e, ms.len())).collect();
+    list.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+    (list, per)
+}
+
+/// Tags, merged by slug, the first spelling kept; and each article's tags.
+fn tags_of(a: &Annotated) -> (Vec<Tag>, Vec<Vec<usize>>) {
+    let mut tags: Vec<Tag> = Vec::new();
+    let mut by_slug: BTreeMap<String, usize> = BTreeMap::new();
+    let mut article_tags = Vec::with_capacity(a.content.articles.len());
+    for (ai, art) in a.content.articles.iter().enumerate() {
+        let mut mine = Vec::new();
+        for t in &art.meta.tags {
+            let slug = tag_slug(t);
+            let ti = *by_slug.entry(slug.clone()).or_insert_with(|| {
+                tags.push(Tag {
+                    name: t.trim().to_string(),
+                    slug,
+                    articles: Vec::new(),
+                });
+                tags.len() - 1
+            });
+            if !mine.contains(&ti) {
+                mine.push(ti);
+                tags[ti].articles.push(ai);
+            }
+        }
+        article_tags.push(mine);
+    }
+    (tags, article_tags)
+}
+
+/// Article `i`'s summary: its own, or the start of its first paragraph.
+fn article_summary(a: &Annotated, i: usize) -> String {
+    match &a.content.articles[i].meta.summary {
+        Some(s) => s.clone(),
+        None => summary_of(&a.articles[i].r.first_paragraph),
     }
 }
 
@@ -243,42 +255,78 @@ fn related_articles(
         .into_par_iter()
         .with_min_len(256)
         .map_init(
-            || (vec![0u32; n_art], Vec::new()),
-            |(score, touched), ai| {
-                for &(e, _) in &article_entities[ai] {
-                    let list = &mentions_of[e as usize];
-                    if list.len() > RELATED_MAX_DF {
-                        continue;
-                    }
-                    for &(other, _) in list {
-                        if other != ai {
-                            if score[other] == 0 {
-                                touched.push(other);
-                            }
-                            score[other] += 1;
-                        }
-                    }
-                }
-                let mut best: Vec<(usize, usize)> =
-                    touched.iter().map(|&o| (o, score[o] as usize)).collect();
-                for &o in touched.iter() {
-                    score[o] = 0;
-                }
-                touched.clear();
-                // Most shared first; then the nearer in the list (by date).
-                best.sort_by(|x, y| {
-                    y.1.cmp(&x.1)
-                        .then(x.0.abs_diff(ai).cmp(&y.0.abs_diff(ai)))
-                        .then(x.0.cmp(&y.0))
-                });
-                // Keep only what is kept: `best` has room for every article
-                // touched, and 10k of those held 260 MB.
-                best.truncate(5);
-                best.shrink_to_fit();
-                best
-            },
+            || Scores::new(n_art),
+            |scores, ai| related_of(ai, article_entities, mentions_of, scores),
         )
         .collect()
+}
+
+/// A table of counts, cleared after each use by undoing only what was touched.
+struct Scores {
+    score: Vec<u32>,
+    touched: Vec<usize>,
+}
+
+impl Scores {
+    fn new(n: usize) -> Scores {
+        Scores {
+            score: vec![0; n],
+            touched: Vec::new(),
+        }
+    }
+
+    fn add(&mut self, i: usize) {
+        if self.score[i] == 0 {
+            self.touched.push(i);
+        }
+        self.score[i] += 1;
+    }
+
+    /// Every (index, count) counted, and the table cleared.
+    fn take(&mut self) -> Vec<(usize, usize)> {
+        let out = self
+            .touched
+            .iter()
+            .map(|&o| (o, self.score[o] as usize))
+            .collect();
+        for &o in &self.touched {
+            self.score[o] = 0;
+        }
+        self.touched.clear();
+        out
+    }
+}
+
+/// Up to five articles sharing the most entities with article `ai`.
+fn related_of(
+    ai: usize,
+    article_entities: &[Vec<(u32, usize)>],
+    mentions_of: &[Vec<(usize, Vec<usize>)>],
+    scores: &mut Scores,
+) -> Vec<(usize, usize)> {
+    for &(e, _) in &article_entities[ai] {
+        let list = &mentions_of[e as usize];
+        if list.len() > RELATED_MAX_DF {
+            continue;
+        }
+        for &(other, _) in list {
+            if other != ai {
+                scores.add(other);
+            }
+        }
+    }
+    let mut best = scores.take();
+    // Most shared first; then the nearer in the list (by date).
+    best.sort_by(|x, y| {
+        y.1.cmp(&x.1)
+            .then(x.0.abs_diff(ai).cmp(&y.0.abs_diff(ai)))
+            .then(x.0.cmp(&y.0))
+    });
+    // Keep only what is kept: `best` has room for every article touched,
+    // and 10k of those held 260 MB.
+    best.truncate(5);
+    best.shrink_to_fit();
+    best
 }
 
 fn co_mentioned(
@@ -290,32 +338,33 @@ fn co_mentioned(
         .into_par_iter()
         .with_min_len(64)
         .map_init(
-            || (vec![0u32; n_ent], Vec::new()),
-            |(score, touched), e| {
-                for &(ai, _) in &mentions_of[e] {
-                    for &(other, _) in &article_entities[ai] {
-                        let o = other as usize;
-                        if o != e {
-                            if score[o] == 0 {
-                                touched.push(o);
-                            }
-                            score[o] += 1;
-                        }
-                    }
-                }
-                let mut best: Vec<(u32, usize)> = touched
-                    .iter()
-                    .map(|&o| (o as u32, score[o] as usize))
-                    .collect();
-                for &o in touched.iter() {
-                    score[o] = 0;
-                }
-                touched.clear();
-                best.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-                best.truncate(10);
-                best.shrink_to_fit();
-                best
-            },
+            || Scores::new(n_ent),
+            |scores, e| co_mentioned_of(e, article_entities, mentions_of, scores),
         )
         .collect()
+}
+
+/// Up to ten entities most often in the same articles as entity `e`.
+fn co_mentioned_of(
+    e: usize,
+    article_entities: &[Vec<(u32, usize)>],
+    mentions_of: &[Vec<(usize, Vec<usize>)>],
+    scores: &mut Scores,
+) -> Vec<(u32, usize)> {
+    for &(ai, _) in &mentions_of[e] {
+        for &(other, _) in &article_entities[ai] {
+            if other as usize != e {
+                scores.add(other as usize);
+            }
+        }
+    }
+    let mut best: Vec<(u32, usize)> = scores
+        .take()
+        .into_iter()
+        .map(|(o, c)| (o as u32, c))
+        .collect();
+    best.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+    best.truncate(10);
+    best.shrink_to_fit();
+    best
 }

@@ -44,6 +44,139 @@ fn page_key(theme: u64, template: &str, context: &Value) -> u64 {
     w.0.finish().max(1)
 }
 
+/// What the pages of a site share, derived once per build and, under
+/// `serve`, kept and updated for each edited article ([`Lists::update`]):
+/// the common context, each article as lists show it, with a hash of it,
+/// and a hash of what every page depends on.
+pub struct Lists {
+    pub base: Value,
+    pub summaries: Vec<Value>,
+    /// Per article: a hash of its summary (what lists show of it).
+    pub summary_hash: Vec<u64>,
+    /// A hash of what every page depends on: templates, site settings and
+    /// navigation, entities.
+    pub global: u64,
+}
+
+impl Lists {
+    pub fn new(a: &Annotated, site: &Site, theme: &Theme) -> Lists {
+        let urls = &site.urls;
+        let cfg = &a.config;
+        let summaries: Vec<Value> = (0..a.content.articles.len())
+            .into_par_iter()
+            .map(|i| summary(a, site, i))
+            .collect();
+        let nav: Vec<Value> = a
+            .content
+            .pages
+            .iter()
+            .map(|p| json!({"title": p.meta.title, "url": urls.page(&p.slug)}))
+            .collect();
+        let base = json!({
+            "site": {
+                "title": cfg.title, "description": cfg.description, "language": cfg.language,
+                "base_url": cfg.base_url, "base_path": cfg.base_path,
+            },
+            "nav_pages": nav,
+            "feed_url": urls.file("atom.xml"),
+        });
+        let summary_hash: Vec<u64> = summaries.par_iter().map(hash_json).collect();
+        let global = page_key(theme.fingerprint, &a.context_key.to_string(), &base);
+        Lists {
+            base,
+            summaries,
+            summary_hash,
+            global,
+        }
+    }
+
+    /// Article `i` changed in place (same slug and date).
+    pub fn update(&mut self, a: &Annotated, site: &Site, i: usize) {
+        self.summaries[i] = summary(a, site, i);
+        self.summary_hash[i] = hash_json(&self.summaries[i]);
+    }
+}
+
+fn hash_json(v: &Value) -> u64 {
+    page_key(0, "", v)
+}
+
+/// Article `i` as lists show it.
+fn summary(a: &Annotated, site: &Site, i: usize) -> Value {
+    let urls = &site.urls;
+    let art = &a.content.articles[i];
+    let tags: Vec<Value> = site.article_tags[i]
+        .iter()
+        .map(|&t| json!({"name": site.tags[t].name, "url": urls.tag(&site.tags[t].slug)}))
+        .collect();
+    json!({
+        "title": art.meta.title, "slug": art.slug, "url": urls.article(&art.slug),
+        "date": art.meta.date.iso(), "date_display": art.meta.date.display(),
+        "summary": site.summaries[i], "authors": art.meta.authors, "tags": tags,
+    })
+}
+
+/// Which pages [`render_all`] visits. `None`: all of them, and every data
+/// file. A list (what `serve` gives after an edit): those articles' and
+/// entities' pages, the list pages and the feed; pages whose key did not
+/// change are still kept by the sink rather than rendered. The caller then
+/// owns static files, the sitemap, `entities.json` and `search.json`.
+#[derive(Debug, Clone)]
+pub struct Scope {
+    pub articles: Option<Vec<usize>>,
+    pub entities: Option<Vec<usize>>,
+    /// `entities.json` and `search.json` too (whenever every page is made).
+    pub json: bool,
+}
+
+impl Default for Scope {
+    fn default() -> Scope {
+        Scope {
+            articles: None,
+            entities: None,
+            json: true,
+        }
+    }
+}
+
+impl Scope {
+    fn all(&self) -> bool {
+        self.articles.is_none() && self.entities.is_none()
+    }
+}
+
+/// A sink for [`with_ctx`]: takes nothing.
+struct NoSink;
+
+impl Sink for NoSink {
+    fn put(&self, _: OutputFile) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// Runs `f` with the context pages are made in, for data made outside
+/// [`render_all`] (the records `serve` keeps of the JSON files).
+pub fn with_ctx<R>(
+    a: &Annotated,
+    site: &Site,
+    lists: &Lists,
+    theme: &Theme,
+    f: impl FnOnce(&Ctx) -> R,
+) -> R {
+    f(&Ctx {
+        sink: &NoSink,
+        kept: Default::default(),
+        used: Default::default(),
+        a,
+        site,
+        theme,
+        base: &lists.base,
+        summaries: &lists.summaries,
+        summary_hash: &lists.summary_hash,
+        global: lists.global,
+    })
+}
+
 pub struct Ctx<'a> {
     pub sink: &'a dyn Sink,
     /// Pages the sink kept without rendering.
@@ -53,10 +186,10 @@ pub struct Ctx<'a> {
     pub a: &'a Annotated,
     pub site: &'a Site,
     pub theme: &'a Theme,
-    pub base: Value,
-    pub summaries: Vec<Value>,
+    pub base: &'a Value,
+    pub summaries: &'a [Value],
     /// Per article: a hash of its summary (what lists show of it).
-    pub summary_hash: Vec<u64>,
+    pub summary_hash: &'a [u64],
     /// A hash of what every page depends on: templates, site settings and
     /// navigation, entities.
     pub global: u64,
@@ -194,50 +327,17 @@ pub(super) fn paginator(current: usize, total: usize, url: impl Fn(usize) -> Str
     })
 }
 
-/// Renders every page into `sink`; gives the paths written.
+/// Renders the pages of `scope` into `sink`; gives the paths written or
+/// kept.
 pub fn render_all(
     root: &Path,
     a: &Annotated,
     site: &Site,
+    lists: &Lists,
     theme: &Theme,
     sink: &dyn Sink,
+    scope: &Scope,
 ) -> Result<Vec<String>, Diagnostics> {
-    let urls = &site.urls;
-    let cfg = &a.config;
-    let summaries: Vec<Value> = a
-        .content
-        .articles
-        .iter()
-        .enumerate()
-        .map(|(i, art)| {
-            let tags: Vec<Value> = site.article_tags[i]
-                .iter()
-                .map(|&t| json!({"name": site.tags[t].name, "url": urls.tag(&site.tags[t].slug)}))
-                .collect();
-            json!({
-                "title": art.meta.title, "slug": art.slug, "url": urls.article(&art.slug),
-                "date": art.meta.date.iso(), "date_display": art.meta.date.display(),
-                "summary": site.summaries[i], "authors": art.meta.authors, "tags": tags,
-            })
-        })
-        .collect();
-    let nav: Vec<Value> = a
-        .content
-        .pages
-        .iter()
-        .map(|p| json!({"title": p.meta.title, "url": urls.page(&p.slug)}))
-        .collect();
-    let base = json!({
-        "site": {
-            "title": cfg.title, "description": cfg.description, "language": cfg.language,
-            "base_url": cfg.base_url, "base_path": cfg.base_path,
-        },
-        "nav_pages": nav,
-        "feed_url": urls.file("atom.xml"),
-    });
-    let hash_json = |v: &Value| page_key(0, "", v);
-    let summary_hash: Vec<u64> = summaries.par_iter().map(hash_json).collect();
-    let global = page_key(theme.fingerprint, &a.context_key.to_string(), &base);
     let cx = Ctx {
         sink,
         kept: std::sync::Mutex::new(Vec::new()),
@@ -245,10 +345,10 @@ pub fn render_all(
         a,
         site,
         theme,
-        base,
-        summaries,
-        summary_hash,
-        global,
+        base: &lists.base,
+        summaries: &lists.summaries,
+        summary_hash: &lists.summary_hash,
+        global: lists.global,
     };
     let cx = &cx;
     let paths: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
@@ -299,6 +399,8 @@ pub fn render_all(
         jobs.push(Box::new(move || {
             Ok(feeds::atom(cx).into_iter().map(Some).collect())
         }));
+    }
+    if sink.wants_pages() && scope.all() && scope.json {
         jobs.push(Box::new(move || {
             let write = |w: &mut dyn std::io::Write| json::write_entities_json(cx, w);
             sink.put_with("entities.json", &write).map_err(|e| {
@@ -316,10 +418,14 @@ pub fn render_all(
         jobs.push(Box::new(move || Ok(vec![Some(json::search_json(cx))])));
     }
     jobs.par_iter().for_each(|j| emit(j()));
-    (0..a.content.articles.len())
+    let every = |n: usize, only: &Option<Vec<usize>>| match only {
+        Some(list) => list.clone(),
+        None => (0..n).collect::<Vec<usize>>(),
+    };
+    every(a.content.articles.len(), &scope.articles)
         .into_par_iter()
         .for_each(|i| emit(article_page(cx, i).map(|f| vec![f])));
-    (0..a.content.entities.len())
+    every(a.content.entities.len(), &scope.entities)
         .into_par_iter()
         .for_each(|e| emit(entity_pages(cx, e)));
     let mut out = paths
@@ -328,15 +434,17 @@ pub fn render_all(
         .unwrap_or_default();
     out.extend(cx.kept.lock().map(|k| k.clone()).unwrap_or_default());
     let mut extra = Vec::new();
-    extra.push(feeds::sitemap(cx, &out));
-    extra.push(OutputFile::new(".nojekyll", Vec::new()));
     let mut diags = Diagnostics::new();
-    let mut statics: Vec<OutputFile> = STATIC
-        .iter()
-        .map(|(name, bytes)| OutputFile::new(name.to_string(), bytes.to_vec()))
-        .collect();
-    static_files(root, &mut statics, &mut diags);
-    extra.extend(statics);
+    if scope.all() {
+        extra.push(feeds::sitemap(cx, &out));
+        extra.push(OutputFile::new(".nojekyll", Vec::new()));
+        let mut statics: Vec<OutputFile> = STATIC
+            .iter()
+            .map(|(name, bytes)| OutputFile::new(name.to_string(), bytes.to_vec()))
+            .collect();
+        static_files(root, &mut statics, &mut diags);
+        extra.extend(statics);
+    }
     for f in extra {
         out.push(f.path.clone());
         let path = f.path.clone();

@@ -1,0 +1,765 @@
+//! `serve`'s build, kept alive between edits. [`LiveSite::build`] runs the
+//! whole pipeline in memory (reusing the annotations of unchanged articles
+//! and the pages of the previous build whose keys did not change) and keeps
+//! what it made: the annotated content, the site model, every file.
+//! [`LiveSite::edit`] then takes the paths of article files that changed and,
+//! when they are edits in place (same slug, same date), annotates only those
+//! articles, updates the model ([`Site::update`]) and renders only the pages
+//! they touch. Anything else (a new or deleted article, an entity, a
+//! template, `config.toml`) goes through `build` again.
+//!
+//! The JSON files are kept as records (one per entity, one per article) so
+//! that an edit remakes only the records it touched.
+
+use super::cache::article_key;
+use super::{annotate_article, prepare, render_prepared, ArticleCache, BuildOptions, Kept, Stats};
+use crate::content;
+use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::render::highlight::Highlighter;
+use crate::site::pages::{with_ctx, Scope};
+use crate::site::{feeds, json, OutputFile, Sink};
+use rayon::prelude::*;
+use std::collections::{BTreeSet, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+/// A site built in memory, ready to be updated in place.
+pub struct LiveSite {
+    opts: BuildOptions,
+    kept: Kept,
+    /// Every file of the site, by path.
+    pub files: HashMap<String, OutputFile>,
+    pub warnings: Diagnostics,
+    /// Article index by the path of its Markdown file.
+    by_path: HashMap<PathBuf, usize>,
+    /// `entities.json`, one record per entity; `search.json`, one per article.
+    entity_records: Vec<EntityRecord>,
+    search_records: Vec<Vec<u8>>,
+    hl: Highlighter,
+    /// An edit failed half-way: build again rather than edit.
+    pub stale: bool,
+    /// The JSON files published two edits ago, whose memory is reused.
+    spare_entities: Option<Arc<Vec<u8>>>,
+    spare_search: Option<Arc<Vec<u8>>>,
+}
+
+/// An entity's record in `entities.json`, in pieces: its head, then one
+/// piece per article (by article index), so that an edit remakes only the
+/// pieces of the articles it changed.
+#[derive(Default)]
+struct EntityRecord {
+    head: Vec<u8>,
+    articles: Vec<(usize, Vec<u8>)>,
+}
+
+impl EntityRecord {
+    /// Remakes the head, and the pieces of articles in `changed` or new to it.
+    fn remake(&mut self, cx: &crate::site::pages::Ctx, e: usize, changed: &HashSet<usize>) {
+        self.head.clear();
+        json::entity_head(cx, e, &mut self.head);
+        let mut old = std::mem::take(&mut self.articles).into_iter().peekable();
+        for (k, (ai, _)) in cx.site.mentions_of[e].iter().enumerate() {
+            while old.peek().is_some_and(|(o, _)| o < ai) {
+                old.next();
+            }
+            let reuse = old.next_if(|(o, _)| o == ai && !changed.contains(ai));
+            let piece = match reuse {
+                Some((_, piece)) => piece,
+                None => record(|out| json::entity_article(cx, e, k, out)),
+            };
+            self.articles.push((*ai, piece));
+        }
+    }
+
+    /// The record's parts in order, commas included.
+    fn parts(&self) -> Vec<&[u8]> {
+        let mut parts = Vec::with_capacity(2 * self.articles.len() + 2);
+        parts.push(self.head.as_slice());
+        for (k, (_, piece)) in self.articles.iter().enumerate() {
+            if k > 0 {
+                parts.push(b",".as_slice());
+            }
+            parts.push(piece.as_slice());
+        }
+        parts.push(json::ENTITY_TAIL);
+        parts
+    }
+}
+
+/// What an edit changed in the site.
+#[derive(Debug, Default)]
+pub struct Edited {
+    /// Files made anew (their bytes may equal the old ones for data files).
+    pub changed: Vec<OutputFile>,
+    /// Files the site no longer has.
+    pub removed: Vec<String>,
+}
+
+/// Takes what is rendered; keeps, by key, what the previous build holds.
+struct LiveSink<'a> {
+    previous: Option<&'a HashMap<String, OutputFile>>,
+    fresh: Mutex<Vec<OutputFile>>,
+}
+
+impl Sink for LiveSink<'_> {
+    fn put(&self, file: OutputFile) -> std::io::Result<()> {
+        if let Ok(mut f) = self.fresh.lock() {
+            f.push(file);
+        }
+        Ok(())
+    }
+
+    fn keep(&self, path: &str, key: u64) -> bool {
+        self.previous
+            .and_then(|p| p.get(path))
+            .is_some_and(|f| f.key == key)
+    }
+}
+
+impl LiveSink<'_> {
+    fn take(&self) -> Vec<OutputFile> {
+        self.fresh
+            .lock()
+            .map(|mut f| std::mem::take(&mut *f))
+            .unwrap_or_default()
+    }
+}
+
+impl LiveSite {
+    /// Builds the whole site in memory. Articles unchanged since `cache` was
+    /// filled are not annotated again; pages whose key is the same as in
+    /// `previous` are taken from it instead of being rendered.
+    pub fn build(
+        opts: &BuildOptions,
+        previous: Option<&LiveSite>,
+        cache: &Mutex<ArticleCache>,
+    ) -> Result<LiveSite, Diagnostics> {
+        let p = prepare(opts, Some(cache))?;
+        let sink = LiveSink {
+            previous: previous.map(|l| &l.files),
+            fresh: Mutex::new(Vec::new()),
+        };
+        let no_json = Scope {
+            json: false,
+            ..Scope::default()
+        };
+        let (report, kept) = render_prepared(opts, p, &sink, &no_json)?;
+        let mut files: HashMap<String, OutputFile> = sink
+            .take()
+            .into_iter()
+            .map(|f| (f.path.clone(), f))
+            .collect();
+        if let Some(previous) = previous {
+            for path in &kept.paths {
+                if !files.contains_key(path) {
+                    if let Some(f) = previous.files.get(path) {
+                        files.insert(path.clone(), f.clone());
+                    }
+                }
+            }
+        }
+        let by_path = kept
+            .annotated
+            .content
+            .articles
+            .iter()
+            .enumerate()
+            .map(|(i, a)| (a.file.path.clone(), i))
+            .collect();
+        let k = &kept;
+        let (entity_records, search_records) =
+            with_ctx(&k.annotated, &k.model, &k.lists, &k.theme, |cx| {
+                let none = HashSet::new();
+                let entities = (0..k.annotated.content.entities.len())
+                    .into_par_iter()
+                    .map(|e| {
+                        let mut r = EntityRecord::default();
+                        r.remake(cx, e, &none);
+                        r
+                    })
+                    .collect();
+                let articles = (0..k.annotated.content.articles.len())
+                    .into_par_iter()
+                    .map(|i| record(|out| json::search_record(cx, i, out)))
+                    .collect();
+                (entities, articles)
+            });
+        let mut live = LiveSite {
+            opts: opts.clone(),
+            kept,
+            files,
+            warnings: report.warnings,
+            by_path,
+            entity_records,
+            search_records,
+            hl: Highlighter::new(),
+            stale: false,
+            spare_entities: None,
+            spare_search: None,
+        };
+        for f in [live.entities_json(), live.search_json()] {
+            live.files.insert(f.path.clone(), f);
+        }
+        Ok(live)
+    }
+
+    pub fn stats(&self) -> Stats {
+        Stats {
+            articles: self.kept.annotated.content.articles.len(),
+            entities: self.kept.annotated.content.entities.len(),
+            pages: self.files.keys().filter(|p| p.ends_with(".html")).count(),
+        }
+    }
+
+    /// The base path the site is built for (`/` or `/repo/`).
+    pub fn base_path(&self) -> &str {
+        &self.kept.annotated.config.base_path
+    }
+
+    /// Applies edits of the files at `paths` (relative to the site's root).
+    /// `Ok(None)`: not edits in place of existing articles; build again.
+    /// On an error nothing is changed, and the same paths may be given again.
+    pub fn edit(
+        &mut self,
+        paths: &BTreeSet<PathBuf>,
+        cache: &Mutex<ArticleCache>,
+    ) -> Result<Option<Edited>, Diagnostics> {
+        if self.stale {
+            return Ok(None);
+        }
+        // Which articles, each once.
+        let mut articles: BTreeSet<(usize, PathBuf)> = BTreeSet::new();
+        for p in paths {
+            if !p.starts_with("content/articles") {
+                return Ok(None);
+            }
+            let Some(md) = content::article_of(p) else {
+                continue; // a file the build does not read
+            };
+            match self.by_path.get(&md) {
+                Some(&i) => articles.insert((i, md)),
+                None => return Ok(None), // a new article
+            };
+        }
+        if articles.is_empty() {
+            return Ok(Some(Edited::default()));
+        }
+        // Read and annotate them; nothing is changed before all are good.
+        let a = &self.kept.annotated;
+        let mut fresh = Vec::new();
+        let mut errors = Diagnostics::new();
+        for (i, md) in &articles {
+            if !self.opts.root.join(md).is_file() {
+                return Ok(None); // deleted
+            }
+            let (article, mut d) = content::load_one_article(&self.opts.root, md, self.opts.drafts);
+            let Some(mut article) = article else {
+                if d.is_empty() {
+                    return Ok(None); // now a draft
+                }
+                errors.extend(d);
+                continue;
+            };
+            let old = &a.content.articles[*i];
+            if article.slug != old.slug || article.meta.date != old.meta.date {
+                return Ok(None); // moves in the lists: build again
+            }
+            let key = article_key(&article);
+            let (doc, more) =
+                annotate_article(&article, &a.index, &a.config, &a.entity_refs, &self.hl);
+            d.extend(more);
+            article.release_text();
+            if d.iter().any(Diagnostic::is_error) {
+                errors.extend(d);
+                continue;
+            }
+            fresh.push((*i, article, doc, d, key));
+        }
+        if errors.has_errors() {
+            return Err(errors);
+        }
+
+        // Apply: content, cache, warnings, model, lists.
+        let mut changed = Vec::new();
+        let mut sources: HashSet<PathBuf> = HashSet::new();
+        let mut new_warnings = Vec::new();
+        if let Ok(mut c) = cache.lock() {
+            for (i, article, doc, d, key) in fresh {
+                sources.insert(article.file.path.clone());
+                let md = article.file.path.clone();
+                sources.insert(md.with_file_name(format!(
+                    "{}.annotations.toml",
+                    md.file_stem().unwrap_or_default().to_string_lossy()
+                )));
+                c.articles.insert(md, (key, doc.clone(), d.clone()));
+                new_warnings.extend(d);
+                self.kept.annotated.content.articles[i] = article;
+                self.kept.annotated.articles[i] = doc;
+                changed.push(i);
+            }
+        }
+        let kept = &mut self.kept;
+        let touched = kept.model.update(&kept.annotated, &changed);
+        for &i in &changed {
+            kept.lists.update(&kept.annotated, &kept.model, i);
+        }
+        let mut warnings = Diagnostics::new();
+        warnings.extend(
+            std::mem::take(&mut self.warnings)
+                .into_iter()
+                .filter(|w| !sources.contains(&w.path)),
+        );
+        warnings.extend(new_warnings);
+        self.warnings = warnings;
+
+        // Render what the edit touched; keep what did not change.
+        let kept = &self.kept;
+        let scope = Scope {
+            articles: Some(touched.articles.clone()),
+            entities: Some(touched.entities.clone()),
+            json: false,
+        };
+        let sink = LiveSink {
+            previous: Some(&self.files),
+            fresh: Mutex::new(Vec::new()),
+        };
+        let paths = match crate::site::render_all(
+            &self.opts.root,
+            &kept.annotated,
+            &kept.model,
+            &kept.lists,
+            &kept.theme,
+            &sink,
+            &scope,
+        ) {
+            Ok(p) => p,
+            Err(d) => {
+                // The model holds the edit, the pages do not: only a whole
+                // build can tell again what is out of date.
+                self.stale = true;
+                return Err(d);
+            }
+        };
+        let mut edited = Edited {
+            changed: sink.take(),
+            removed: Vec::new(),
+        };
+        // Pages of the touched entities and the tags that are gone (an
+        // entity with fewer pages of mentions, a tag no article has now).
+        let now: HashSet<&str> = paths.iter().map(String::as_str).collect();
+        let urls = &kept.model.urls;
+        for &e in &touched.entities {
+            let id = &kept.annotated.content.entities[e].id;
+            for p in 2.. {
+                let path = crate::site::urls::file_of(&urls.base_path, &urls.entity(id, p));
+                if !self.files.contains_key(&path) {
+                    break;
+                }
+                if !now.contains(path.as_str()) {
+                    edited.removed.push(path);
+                }
+            }
+        }
+        let tag_prefix = crate::site::urls::file_of(&urls.base_path, &urls.tags());
+        let tag_prefix = tag_prefix.trim_end_matches("index.html");
+        for path in self.files.keys() {
+            if path.starts_with(tag_prefix)
+                && path.ends_with("/index.html")
+                && !now.contains(path.as_str())
+            {
+                edited.removed.push(path.clone());
+            }
+        }
+        let pages_added = edited
+            .changed
+            .iter()
+            .any(|f| !self.files.contains_key(&f.path));
+
+        // The JSON records of what was touched, and the sitemap if the set
+        // of pages changed.
+        // Records are remade in their own buffers, and of an entity's
+        // record only the pieces of the edited articles: a popular entity's
+        // record is megabytes.
+        let touched_set: HashSet<usize> = touched.entities.iter().copied().collect();
+        let changed_set: HashSet<usize> = changed.iter().copied().collect();
+        let (entity_records, search_records) = (&mut self.entity_records, &mut self.search_records);
+        with_ctx(
+            &kept.annotated,
+            &kept.model,
+            &kept.lists,
+            &kept.theme,
+            |cx| {
+                entity_records
+                    .par_iter_mut()
+                    .enumerate()
+                    .filter(|(e, _)| touched_set.contains(e))
+                    .for_each(|(e, r)| r.remake(cx, e, &changed_set));
+                for (i, out) in search_records.iter_mut().enumerate() {
+                    if changed_set.contains(&i) {
+                        out.clear();
+                        json::search_record(cx, i, out);
+                    }
+                }
+            },
+        );
+        edited.changed.push(self.entities_json());
+        edited.changed.push(self.search_json());
+        for p in &edited.removed {
+            self.files.remove(p);
+        }
+        for f in &edited.changed {
+            self.files.insert(f.path.clone(), f.clone());
+        }
+        if pages_added || !edited.removed.is_empty() {
+            let kept = &self.kept;
+            let all: Vec<String> = self.files.keys().cloned().collect();
+            let sitemap = with_ctx(
+                &kept.annotated,
+                &kept.model,
+                &kept.lists,
+                &kept.theme,
+                |cx| feeds::sitemap(cx, &all),
+            );
+            self.files.insert(sitemap.path.clone(), sitemap.clone());
+            edited.changed.push(sitemap);
+        }
+        Ok(Some(edited))
+    }
+
+    fn entities_json(&mut self) -> OutputFile {
+        let records: Vec<Vec<&[u8]>> = self
+            .entity_records
+            .iter()
+            .map(EntityRecord::parts)
+            .collect();
+        let spare = self.spare_entities.take();
+        let bytes = join_into(spare, json::ENTITIES_HEAD, &records, json::ENTITIES_TAIL);
+        // The file published before this one is free again once serve has
+        // replaced it (unless a request still reads it): its memory is reused.
+        self.spare_entities = self.files.get("entities.json").map(|f| f.bytes.clone());
+        OutputFile {
+            path: "entities.json".into(),
+            bytes,
+            key: 0,
+        }
+    }
+
+    fn search_json(&mut self) -> OutputFile {
+        let records: Vec<[&[u8]; 1]> = self.search_records.iter().map(|r| [r.as_slice()]).collect();
+        let spare = self.spare_search.take();
+        let bytes = join_into(spare, json::SEARCH_HEAD, &records, json::SEARCH_TAIL);
+        self.spare_search = self.files.get("search.json").map(|f| f.bytes.clone());
+        OutputFile {
+            path: "search.json".into(),
+            bytes,
+            key: 0,
+        }
+    }
+
+    /// Every file, sorted by path (for tests and comparisons).
+    pub fn sorted_files(&self) -> Vec<OutputFile> {
+        let mut files: Vec<OutputFile> = self.files.values().cloned().collect();
+        files.sort_by(|a, b| a.path.cmp(&b.path));
+        files
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.opts.root
+    }
+}
+
+/// [`json::join`] into `spare`'s memory when nothing else holds it.
+fn join_into<'r, R: AsRef<[&'r [u8]]>>(
+    spare: Option<Arc<Vec<u8>>>,
+    head: &[u8],
+    records: &[R],
+    tail: &[u8],
+) -> Arc<Vec<u8>> {
+    let mut buf = match spare.map(Arc::try_unwrap) {
+        Some(Ok(buf)) => buf,
+        _ => Vec::new(),
+    };
+    buf.clear();
+    json::join_onto(&mut buf, head, records, tail);
+    Arc::new(buf)
+}
+
+fn record(f: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
+    let mut out = Vec::new();
+    f(&mut out);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build::build_site;
+
+    /// splitmix64, for edits that differ from run to run of the loop only.
+    struct Rng(u64);
+    impl Rng {
+        fn below(&mut self, n: usize) -> usize {
+            self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+            let mut z = self.0;
+            z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+            z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+            ((z ^ (z >> 31)) % n as u64) as usize
+        }
+    }
+
+    const NAMES: [&str; 6] = [
+        "Ana Pérez",
+        "Bruno Díaz",
+        "Cártel del Norte",
+        "Ciudad Vieja",
+        "Dora Ruiz",
+        "Eloy Soto",
+    ];
+
+    fn write(root: &Path, rel: &str, text: &str) {
+        let p = root.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+
+    /// An article mentioning some of the entities, by name and by link.
+    fn article(rng: &mut Rng, n: usize, title: &str) -> String {
+        let mut body = String::new();
+        for _ in 0..1 + rng.below(4) {
+            let name = NAMES[rng.below(NAMES.len())];
+            if rng.below(3) == 0 {
+                body.push_str(&format!("They met [[{name}]] there. "));
+            } else {
+                body.push_str(&format!("{name} spoke at length. "));
+            }
+        }
+        body.push_str("A note.[^1]\n\n[^1]: Said by ");
+        body.push_str(NAMES[rng.below(NAMES.len())]);
+        body.push_str(".\n");
+        let tags = ["a", "b", "c", "d"][..rng.below(4)]
+            .iter()
+            .map(|t| format!("\"{t}{}\"", rng.below(3)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        format!(
+            "+++\ntitle = \"{title}\"\ndate = 2025-01-{:02}\ntags = [{tags}]\n+++\n{body}",
+            1 + n % 28
+        )
+    }
+
+    fn site(articles: usize, rng: &mut Rng) -> tempfile::TempDir {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        write(
+            root,
+            "config.toml",
+            "title = \"T\"\nbase_url = \"https://u.github.io/r/\"\n",
+        );
+        for (i, name) in NAMES.iter().enumerate() {
+            write(
+                root,
+                &format!("content/entities/people/p{i}.md"),
+                &format!("+++\nname = \"{name}\"\n+++\n"),
+            );
+        }
+        for n in 0..articles {
+            write(
+                root,
+                &format!("content/articles/a{n}.md"),
+                &article(rng, n, &format!("Article {n}")),
+            );
+        }
+        d
+    }
+
+    fn edit(live: &mut LiveSite, cache: &Mutex<ArticleCache>, rel: &str) -> Edited {
+        let paths: BTreeSet<PathBuf> = [PathBuf::from(rel)].into();
+        live.edit(&paths, cache)
+            .expect("the edit builds")
+            .expect("an edit in place takes the fast path")
+    }
+
+    fn assert_same_as_fresh(live: &LiveSite, opts: &BuildOptions, what: &str) {
+        let fresh = build_site(opts).unwrap();
+        let got = live.sorted_files();
+        let paths = |f: &[OutputFile]| f.iter().map(|f| f.path.clone()).collect::<Vec<_>>();
+        assert_eq!(
+            paths(&got),
+            paths(&fresh.files),
+            "after {what}: other files"
+        );
+        for (g, f) in got.iter().zip(&fresh.files) {
+            assert!(g.bytes == f.bytes, "after {what}: {} differs", g.path);
+        }
+    }
+
+    #[test]
+    fn edits_in_place_give_what_a_fresh_build_gives() {
+        let mut rng = Rng(7);
+        let d = site(24, &mut rng);
+        let opts = BuildOptions {
+            root: d.path().to_path_buf(),
+            ..Default::default()
+        };
+        let cache = Mutex::new(ArticleCache::default());
+        let mut live = LiveSite::build(&opts, None, &cache).unwrap();
+        assert_same_as_fresh(&live, &opts, "the first build");
+        for round in 0..30 {
+            let n = rng.below(24);
+            let title = if rng.below(4) == 0 {
+                format!("Retitled {round}")
+            } else {
+                format!("Article {n}")
+            };
+            let rel = format!("content/articles/a{n}.md");
+            write(d.path(), &rel, &article(&mut rng, n, &title));
+            let edited = edit(&mut live, &cache, &rel);
+            assert!(edited
+                .changed
+                .iter()
+                .any(|f| f.path == format!("articles/a{n}/index.html")));
+            assert_same_as_fresh(&live, &opts, &format!("edit {round} of a{n}"));
+        }
+    }
+
+    #[test]
+    fn an_entity_crossing_the_related_limit_changes_related_lists_everywhere() {
+        use crate::site::RELATED_MAX_DF;
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        write(
+            root,
+            "config.toml",
+            "title = \"T\"\nbase_url = \"https://x.org/\"\n",
+        );
+        write(
+            root,
+            "content/entities/people/ana.md",
+            "+++\nname = \"Ana Pérez\"\n+++\n",
+        );
+        write(
+            root,
+            "content/entities/people/eloy.md",
+            "+++\nname = \"Eloy Soto\"\n+++\n",
+        );
+        let text = |n: usize, ana: bool| {
+            let who = if ana { "Ana Pérez" } else { "Nobody" };
+            let eloy = if n.is_multiple_of(7) { " Eloy Soto too." } else { "" };
+            format!(
+                "+++\ntitle = \"A{n}\"\ndate = 2024-{:02}-{:02}\n+++\n{who} spoke.{eloy}\n",
+                1 + n % 12,
+                1 + n % 28
+            )
+        };
+        // Exactly at the limit: Ana still counts for related articles.
+        for n in 0..=RELATED_MAX_DF {
+            write(
+                root,
+                &format!("content/articles/a{n}.md"),
+                &text(n, n < RELATED_MAX_DF),
+            );
+        }
+        let opts = BuildOptions {
+            root: root.to_path_buf(),
+            ..Default::default()
+        };
+        let cache = Mutex::new(ArticleCache::default());
+        let mut live = LiveSite::build(&opts, None, &cache).unwrap();
+        let last = format!("content/articles/a{RELATED_MAX_DF}.md");
+        for ana in [true, false, true] {
+            write(root, &last, &text(RELATED_MAX_DF, ana));
+            edit(&mut live, &cache, &last);
+            assert_same_as_fresh(&live, &opts, &format!("Ana in the last article: {ana}"));
+        }
+    }
+
+    #[test]
+    fn a_sidecar_edit_and_a_broken_edit() {
+        let mut rng = Rng(11);
+        let d = site(6, &mut rng);
+        let opts = BuildOptions {
+            root: d.path().to_path_buf(),
+            ..Default::default()
+        };
+        let cache = Mutex::new(ArticleCache::default());
+        let mut live = LiveSite::build(&opts, None, &cache).unwrap();
+        write(
+            d.path(),
+            "content/articles/a2.md",
+            "+++\ntitle = \"Two\"\ndate = 2025-01-03\n+++\nThe old town was quiet.\n",
+        );
+        write(
+            d.path(),
+            "content/articles/a2.annotations.toml",
+            "[[annotations]]\nquote = \"old town\"\nentity = \"p3\"\nnote = \"Ciudad Vieja.\"\n",
+        );
+        edit(&mut live, &cache, "content/articles/a2.annotations.toml");
+        assert_same_as_fresh(&live, &opts, "a sidecar");
+        let page =
+            String::from_utf8_lossy(&live.files["articles/a2/index.html"].bytes).into_owned();
+        assert!(page.contains("id=\"m-p3-1\""), "{page}");
+
+        // A broken edit changes nothing; its fix goes through.
+        let before = live.sorted_files();
+        write(
+            d.path(),
+            "content/articles/a2.md",
+            "+++\ntitle = \"Two\"\ndate = 2025-01-03\n+++\nSee [[nobody]].\n",
+        );
+        let paths: BTreeSet<PathBuf> = [PathBuf::from("content/articles/a2.md")].into();
+        let err = live.edit(&paths, &cache).unwrap_err();
+        assert!(
+            err.report()
+                .contains("content/articles/a2.md:5:5: error: unknown entity"),
+            "{}",
+            err.report()
+        );
+        assert_eq!(live.sorted_files(), before);
+        write(
+            d.path(),
+            "content/articles/a2.md",
+            "+++\ntitle = \"Two\"\ndate = 2025-01-03\n+++\nDora Ruiz, in the old town.\n",
+        );
+        edit(&mut live, &cache, "content/articles/a2.md");
+        assert_same_as_fresh(&live, &opts, "the fix");
+    }
+
+    #[test]
+    fn what_is_not_an_edit_in_place_asks_for_a_build() {
+        let mut rng = Rng(3);
+        let d = site(4, &mut rng);
+        let opts = BuildOptions {
+            root: d.path().to_path_buf(),
+            ..Default::default()
+        };
+        let cache = Mutex::new(ArticleCache::default());
+        let mut live = LiveSite::build(&opts, None, &cache).unwrap();
+        let needs_build = |live: &mut LiveSite, rel: &str| {
+            let paths: BTreeSet<PathBuf> = [PathBuf::from(rel)].into();
+            live.edit(&paths, &cache).unwrap().is_none()
+        };
+        write(
+            d.path(),
+            "content/articles/new.md",
+            "+++\ntitle = \"N\"\ndate = 2025-02-01\n+++\nNew.\n",
+        );
+        assert!(needs_build(&mut live, "content/articles/new.md"));
+        write(
+            d.path(),
+            "content/articles/a1.md",
+            "+++\ntitle = \"N\"\ndate = 2025-03-01\n+++\nMoved.\n",
+        );
+        assert!(
+            needs_build(&mut live, "content/articles/a1.md"),
+            "a new date"
+        );
+        assert!(needs_build(&mut live, "content/entities/people/p1.md"));
+        assert!(needs_build(&mut live, "config.toml"));
+        std::fs::remove_file(d.path().join("content/articles/a0.md")).unwrap();
+        assert!(needs_build(&mut live, "content/articles/a0.md"), "deleted");
+        // Files the build does not read change nothing.
+        let paths: BTreeSet<PathBuf> = [PathBuf::from("content/articles/.a3.md.swp")].into();
+        let edited = live.edit(&paths, &cache).unwrap().unwrap();
+        assert!(edited.changed.is_empty());
+    }
+}
