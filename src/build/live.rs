@@ -644,7 +644,11 @@ mod tests {
         );
         let text = |n: usize, ana: bool| {
             let who = if ana { "Ana Pérez" } else { "Nobody" };
-            let eloy = if n.is_multiple_of(7) { " Eloy Soto too." } else { "" };
+            let eloy = if n.is_multiple_of(7) {
+                " Eloy Soto too."
+            } else {
+                ""
+            };
             format!(
                 "+++\ntitle = \"A{n}\"\ndate = 2024-{:02}-{:02}\n+++\n{who} spoke.{eloy}\n",
                 1 + n % 12,

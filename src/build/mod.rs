@@ -12,20 +12,22 @@
 mod cache;
 mod live;
 mod memory;
+mod rendered;
 
 pub use cache::ArticleCache;
 use cache::{article_key, Annotation};
 pub use live::{Edited, LiveSite};
 pub use memory::{build_site, build_site_incremental, build_site_reusing, MemorySink};
+use rendered::finish;
+pub use rendered::{MentionRec, Packed, Rendered};
 
-use crate::annotate::{self, doc::Item, index::EntityIndex, AnnotatedDoc, Settings};
+use crate::annotate::{self, index::EntityIndex, Settings};
 use crate::config::Config;
 use crate::content::{self, Content, Source};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
-use crate::render::markdown::{self, EntityRef, Html};
+use crate::render::markdown::EntityRef;
 use crate::render::{highlight::Highlighter, theme::Theme};
 use crate::site::{self, urls::Urls, OutputFile, Sink};
-use pulldown_cmark::{Event, Tag};
 use rayon::prelude::*;
 use std::collections::HashSet;
 use std::hash::{Hash, Hasher};
@@ -68,40 +70,6 @@ pub struct Built {
     pub stats: Stats,
     pub config: Config,
     pub timings: Vec<(&'static str, Duration)>,
-}
-
-/// A mention as the pages need it.
-#[derive(Debug, Clone)]
-pub struct MentionRec {
-    pub entity: u32,
-    /// n of the anchor `m-<id>-<n>`.
-    pub n: u32,
-    /// The words around the mention, as one string ...
-    pub snippet: String,
-    /// ... and where the mention stands in it (byte range).
-    pub mark: (u32, u32),
-}
-
-impl MentionRec {
-    /// Text before, the mention, text after.
-    pub fn parts(&self) -> (&str, &str, &str) {
-        let (s, e) = (self.mark.0 as usize, self.mark.1 as usize);
-        (&self.snippet[..s], &self.snippet[s..e], &self.snippet[e..])
-    }
-}
-
-/// A document after annotation and rendering.
-pub struct Rendered {
-    pub html: Html,
-    /// Numbered mentions, in reading order.
-    pub mentions: Vec<MentionRec>,
-    /// The first paragraph as text (the default summary).
-    pub first_paragraph: String,
-    /// A hash of everything above that pages show (body, notes, mentions).
-    pub hash: u64,
-    /// Link and image destinations written in the Markdown, each as a
-    /// warning ready to be issued should it point at nothing (for `check`).
-    pub links: Vec<(String, Diagnostic)>,
 }
 
 pub struct ArticleDoc {
@@ -158,66 +126,6 @@ fn rss_mb() -> u64 {
         .find_map(|l| l.strip_prefix("VmRSS:"))
         .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
         .map_or(0, |kb| kb / 1024)
-}
-
-/// Annotated and rendered: keeps only what the pages need.
-fn finish(doc: AnnotatedDoc, file: &Source, refs: &[EntityRef], hl: &Highlighter) -> Rendered {
-    let mut html = markdown::render(&doc, refs, hl);
-    // Kept until the page is rendered: a third of a large build's memory
-    // was the slack of these growing strings.
-    html.body.shrink_to_fit();
-    html.notes.shrink_to_fit();
-    let mut links = Vec::new();
-    for af in &doc.flows {
-        for item in &af.flow.items {
-            if let Item::Ev(Event::Start(
-                Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. },
-            )) = item
-            {
-                let at = file.text.find(dest_url.as_ref()).unwrap_or(0);
-                let message = format!("link to `{dest_url}` points at no page of the site");
-                links.push((dest_url.to_string(), file.warning(at, message)));
-            }
-        }
-    }
-    let first_paragraph = doc
-        .flows
-        .first()
-        .and_then(|f| f.flow.blocks.iter().find(|b| !b.heading))
-        .map(|b| b.text.clone())
-        .unwrap_or_default();
-    let mut mentions: Vec<MentionRec> = doc
-        .mentions
-        .into_iter()
-        .filter(|m| m.n > 0)
-        .map(|m| MentionRec {
-            entity: m.entity,
-            n: m.n,
-            mark: (
-                m.snippet.0.len() as u32,
-                (m.snippet.0.len() + m.snippet.1.len()) as u32,
-            ),
-            snippet: format!("{}{}{}", m.snippet.0, m.snippet.1, m.snippet.2),
-        })
-        .collect();
-    mentions.sort_by_key(|m| (m.entity, m.n));
-    let hash = {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
-        html.body.hash(&mut h);
-        html.notes.hash(&mut h);
-        first_paragraph.hash(&mut h);
-        for m in &mentions {
-            (m.entity, m.n, &m.snippet, m.mark).hash(&mut h);
-        }
-        h.finish()
-    };
-    Rendered {
-        hash,
-        html,
-        mentions,
-        first_paragraph,
-        links,
-    }
 }
 
 /// Loads, annotates and renders the Markdown of the site at `opts.root`.

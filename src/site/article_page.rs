@@ -50,8 +50,9 @@ pub(super) fn article_page(cx: &Ctx, i: usize) -> Result<Option<OutputFile>, Dia
             })
             .collect();
         let mut article = cx.summaries[i].clone();
-        article["content"] = json!(doc.html.body);
-        article["notes"] = json!(doc.html.notes);
+        let html = doc.html.unpack();
+        article["content"] = Value::String(html.body);
+        article["notes"] = Value::String(html.notes);
         article["source"] = json!(art.meta.source.clone().unwrap_or_default());
         article["entity_groups"] = json!(groups);
         article["prev"] = cx.summaries.get(prev).cloned().unwrap_or(Value::Null);

@@ -27,7 +27,7 @@ pub(super) fn entity_pages(cx: &Ctx, e: usize) -> Result<Vec<Option<OutputFile>>
         .kind(&ent.kind)
         .map(|k| k.label.clone())
         .unwrap_or_else(|| capitalise(&ent.kind));
-    let description = &a.entity_docs[e].html;
+    let description = a.entity_docs[e].html.unpack();
     let wikidata = ent.meta.wikidata.clone().unwrap_or_default();
     let wikidata_ok = !wikidata.is_empty()
         && wikidata.starts_with('Q')
@@ -82,7 +82,7 @@ pub(super) fn entity_pages(cx: &Ctx, e: usize) -> Result<Vec<Option<OutputFile>>
                     .take(SNIPPETS_SHOWN)
                     .map(|&mi| {
                         let m = &doc.mentions[mi];
-                        json!({"html": snippet_html(m.parts()), "url": format!("{article_url}#m-{}-{}", ent.id, m.n)})
+                        json!({"html": snippet_html(doc.snippet_parts(mi)), "url": format!("{article_url}#m-{}-{}", ent.id, m.n)})
                     })
                     .collect();
                 json!({

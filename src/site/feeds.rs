@@ -72,7 +72,7 @@ pub fn atom(cx: &Ctx) -> Vec<OutputFile> {
                 xml(&cx.site.summaries[i])
             ));
         }
-        let html = &cx.a.articles[i].r.html;
+        let html = cx.a.articles[i].r.html.unpack();
         let body = absolutize(&html.body, &urls.base_path, &urls.origin);
         let notes = absolutize(&html.notes, &urls.base_path, &urls.origin);
         x.push_str(&format!(

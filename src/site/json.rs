@@ -134,6 +134,7 @@ pub fn entity_article(cx: &Ctx, e: usize, k: usize, out: &mut Vec<u8>) {
             out.push(b',');
         }
         let m = &doc.mentions[mi];
+        let snippet = doc.snippet(mi);
         let anchor = format!("m-{}-{}", ent.id, m.n);
         out.push(b'{');
         key(out, "anchor");
@@ -143,7 +144,7 @@ pub fn entity_article(cx: &Ctx, e: usize, k: usize, out: &mut Vec<u8>) {
         string(out, &format!("{url}#{anchor}"));
         out.push(b',');
         key(out, "snippet");
-        string(out, &m.snippet);
+        string(out, snippet);
         out.push(b'}');
     }
     out.extend_from_slice(b"]}");

@@ -137,7 +137,7 @@ pub(super) fn free_pages(cx: &Ctx) -> Result<Vec<Option<OutputFile>>, Diagnostic
         .iter()
         .zip(&cx.a.page_docs)
         .map(|(p, doc)| {
-            let html = &doc.html;
+            let html = doc.html.unpack();
             let url = cx.site.urls.page(&p.slug);
             cx.render(
                 "page.html",
