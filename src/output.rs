@@ -8,7 +8,6 @@
 use crate::site::OutputFile;
 use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
-use std::hash::{Hash, Hasher};
 use std::io;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -32,10 +31,18 @@ struct Entry {
     key: u64,
 }
 
+/// Every byte the build writes goes through this hash (for the manifest):
+/// XXH3 is an order of magnitude faster than the standard library's
+/// SipHash, which took a twentieth of a large build.
 fn hash(bytes: &[u8]) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    bytes.hash(&mut h);
-    h.finish()
+    xxhash_rust::xxh3::xxh3_64(bytes)
+}
+
+/// Writes `bytes` to a new file at `path`; gives its modification time.
+fn write_new(path: &Path, bytes: &[u8]) -> io::Result<u128> {
+    let mut file = std::fs::File::create(path)?;
+    io::Write::write_all(&mut file, bytes)?;
+    Ok(file.metadata().map(|m| mtime_of(&m)).unwrap_or(0))
 }
 
 /// Writes into a file while counting and hashing what goes through, for
@@ -43,14 +50,14 @@ fn hash(bytes: &[u8]) -> u64 {
 struct Counting<W> {
     inner: W,
     len: u64,
-    hash: std::collections::hash_map::DefaultHasher,
+    hash: xxhash_rust::xxh3::Xxh3,
 }
 
 impl<W: io::Write> io::Write for Counting<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         let n = self.inner.write(buf)?;
         self.len += n as u64;
-        self.hash.write(&buf[..n]);
+        self.hash.update(&buf[..n]);
         Ok(n)
     }
     fn flush(&mut self) -> io::Result<()> {
@@ -64,11 +71,11 @@ fn stream_to(path: &Path, write: &crate::site::WriteFn) -> io::Result<(u64, u64)
     let mut w = Counting {
         inner: io::BufWriter::with_capacity(1 << 18, file),
         len: 0,
-        hash: Default::default(),
+        hash: xxhash_rust::xxh3::Xxh3::new(),
     };
     write(&mut w)?;
     io::Write::flush(&mut w)?;
-    Ok((w.len, w.hash.finish()))
+    Ok((w.len, w.hash.digest()))
 }
 
 fn mtime_of(meta: &std::fs::Metadata) -> u128 {
@@ -432,8 +439,7 @@ impl crate::site::Sink for DiskSink {
         let len = f.bytes.len() as u64;
         let (entry, fate) = if self.staging.is_some() {
             self.ensure_parent(&path)?;
-            std::fs::write(&path, &f.bytes[..])?;
-            let mtime = std::fs::metadata(&path).map(|m| mtime_of(&m)).unwrap_or(0);
+            let mtime = write_new(&path, &f.bytes)?;
             (
                 Entry {
                     len,
