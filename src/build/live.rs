@@ -32,6 +32,9 @@ pub struct LiveSite {
     pub warnings: Diagnostics,
     /// Article index by the path of its Markdown file.
     by_path: HashMap<PathBuf, usize>,
+    /// Every article file there was (drafts too), to see folders moved or
+    /// removed: the watcher names only the folder.
+    article_files: HashSet<PathBuf>,
     /// `entities.json`, one record per entity; `search.json`, one per article.
     entity_records: Vec<EntityRecord>,
     search_records: Vec<Vec<u8>>,
@@ -134,6 +137,7 @@ impl LiveSite {
         previous: Option<&LiveSite>,
         cache: &Mutex<ArticleCache>,
     ) -> Result<LiveSite, Diagnostics> {
+        let article_files = content::article_files(&opts.root);
         let p = prepare(opts, Some(cache))?;
         let sink = LiveSink {
             previous: previous.map(|l| &l.files),
@@ -190,6 +194,7 @@ impl LiveSite {
             files,
             warnings: report.warnings,
             by_path,
+            article_files,
             entity_records,
             search_records,
             hl: Highlighter::new(),
@@ -224,7 +229,7 @@ impl LiveSite {
         paths: &BTreeSet<PathBuf>,
         cache: &Mutex<ArticleCache>,
     ) -> Result<Option<Edited>, Diagnostics> {
-        if self.stale {
+        if self.stale || content::article_files(&self.opts.root) != self.article_files {
             return Ok(None);
         }
         // Which articles, each once.
@@ -761,7 +766,25 @@ mod tests {
         assert!(needs_build(&mut live, "config.toml"));
         std::fs::remove_file(d.path().join("content/articles/a0.md")).unwrap();
         assert!(needs_build(&mut live, "content/articles/a0.md"), "deleted");
+        // A folder of articles moved: the watcher names only the folder.
+        write(
+            d.path(),
+            "content/articles/old/a9.md",
+            "+++\ntitle = \"N\"\ndate = 2025-02-01\n+++\nOld.\n",
+        );
+        let mut live = LiveSite::build(&opts, None, &cache).unwrap();
+        std::fs::rename(
+            d.path().join("content/articles/old"),
+            d.path().join("content/articles/new"),
+        )
+        .unwrap();
+        assert!(
+            needs_build(&mut live, "content/articles/old"),
+            "a folder moved"
+        );
         // Files the build does not read change nothing.
+        let mut live = LiveSite::build(&opts, Some(&live), &cache).unwrap();
+        write(d.path(), "content/articles/.a3.md.swp", "x");
         let paths: BTreeSet<PathBuf> = [PathBuf::from("content/articles/.a3.md.swp")].into();
         let edited = live.edit(&paths, &cache).unwrap().unwrap();
         assert!(edited.changed.is_empty());

@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use rayon::prelude::*;
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
 
 /// Everything under `content/`, sorted: articles newest first, entities by id,
@@ -167,6 +167,16 @@ pub fn load_one_article(
     let sidecar = rel.with_file_name(format!("{stem}.annotations.toml"));
     let sidecar = root.join(&sidecar).is_file().then_some(sidecar);
     load_article(root, rel, sidecar.as_ref(), drafts)
+}
+
+/// The Markdown files under `content/articles/` that a build reads (drafts
+/// included), relative to `root`.
+pub fn article_files(root: &Path) -> HashSet<PathBuf> {
+    let mut ignored = Diagnostics::new();
+    files_under(root, "content/articles", &mut ignored)
+        .into_iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "md"))
+        .collect()
 }
 
 /// The article a changed file under `content/articles/` belongs to: the
