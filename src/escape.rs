@@ -9,16 +9,24 @@ pub fn html(s: &str) -> String {
 }
 
 pub fn push_html(out: &mut String, s: &str) {
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    // Every page's text passes through here: copy the runs between the five
+    // special characters whole. They are ASCII, so a byte that is one of
+    // them is never inside a multi-byte character, and the runs are `str`s.
+    let mut run = 0;
+    for (i, b) in s.bytes().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&s[run..i]);
+        out.push_str(entity);
+        run = i + 1;
     }
+    out.push_str(&s[run..]);
 }
 
 /// Percent-encodes one URL path segment: everything but unreserved ASCII.
@@ -62,6 +70,17 @@ mod tests {
             html("<script>\"a\" & 'b'"),
             "&lt;script&gt;&quot;a&quot; &amp; &#39;b&#39;"
         );
+    }
+
+    #[test]
+    fn text_around_and_between_escapes_is_kept_whole() {
+        assert_eq!(html(""), "");
+        assert_eq!(html("Peña Nieto"), "Peña Nieto");
+        assert_eq!(
+            html("“AMLO” & <Sheinbaum>"),
+            "“AMLO” &amp; &lt;Sheinbaum&gt;"
+        );
+        assert_eq!(html("&&é'"), "&amp;&amp;é&#39;");
     }
 
     #[test]

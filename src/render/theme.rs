@@ -129,20 +129,33 @@ impl Theme {
     }
 
     /// Renders `name`, or a diagnostic naming the template.
-    pub fn render(&self, name: &str, ctx: &tera::Context) -> Result<String, Diagnostic> {
-        self.tera.render(name, ctx).map_err(|e| {
-            let path = self
-                .origins
-                .iter()
-                .find(|(n, _)| n == name)
-                .map(|(_, p)| p.clone())
-                .unwrap_or_else(|| PathBuf::from(format!("templates/{name}")));
-            Diagnostic::file(
-                Severity::Error,
-                &path,
-                format!("cannot render: {}", error_chain(&e)),
-            )
-        })
+    /// Renders template `name` into bytes (UTF-8: the templates and every
+    /// value are `str`s). `size_hint`: about how large the page will be.
+    pub fn render(
+        &self,
+        name: &str,
+        ctx: &tera::Context,
+        size_hint: usize,
+    ) -> Result<Vec<u8>, Diagnostic> {
+        // Into a buffer of about the right size, and without checking the
+        // result is UTF-8 again, as `Tera::render` does for every page.
+        let mut out = Vec::with_capacity(size_hint);
+        self.tera
+            .render_to(name, ctx, &mut out)
+            .map(|()| out)
+            .map_err(|e| {
+                let path = self
+                    .origins
+                    .iter()
+                    .find(|(n, _)| n == name)
+                    .map(|(_, p)| p.clone())
+                    .unwrap_or_else(|| PathBuf::from(format!("templates/{name}")));
+                Diagnostic::file(
+                    Severity::Error,
+                    &path,
+                    format!("cannot render: {}", error_chain(&e)),
+                )
+            })
     }
 }
 

@@ -167,6 +167,7 @@ pub fn with_ctx<R>(
         sink: &NoSink,
         kept: Default::default(),
         used: Default::default(),
+        sizes: Default::default(),
         a,
         site,
         theme,
@@ -183,6 +184,8 @@ pub struct Ctx<'a> {
     pub kept: std::sync::Mutex<Vec<String>>,
     /// Templates rendered at least once.
     pub used: std::sync::Mutex<std::collections::HashSet<String>>,
+    /// The size of the last page rendered from each template.
+    pub sizes: std::sync::Mutex<std::collections::HashMap<String, usize>>,
     pub a: &'a Annotated,
     pub site: &'a Site,
     pub theme: &'a Theme,
@@ -279,10 +282,26 @@ impl Ctx<'_> {
         v: Value,
     ) -> Result<OutputFile, Diagnostic> {
         let ctx = tera::Context::from_value(v).unwrap_or_default();
-        let html = self.theme.render(template, &ctx)?;
+        // Pages of one template are of about one size: start each page's
+        // buffer a little larger than the last one of its template.
+        let hint = self
+            .sizes
+            .lock()
+            .ok()
+            .and_then(|s| s.get(template).copied())
+            .unwrap_or(4096);
+        let html = self.theme.render(template, &ctx, hint + hint / 4)?;
+        if let Ok(mut s) = self.sizes.lock() {
+            match s.get_mut(template) {
+                Some(size) => *size = html.len(),
+                None => {
+                    s.insert(template.to_string(), html.len());
+                }
+            }
+        }
         Ok(OutputFile {
             path,
-            bytes: std::sync::Arc::new(html.into_bytes()),
+            bytes: std::sync::Arc::new(html),
             key,
         })
     }
@@ -342,6 +361,7 @@ pub fn render_all(
         sink,
         kept: std::sync::Mutex::new(Vec::new()),
         used: Default::default(),
+        sizes: Default::default(),
         a,
         site,
         theme,
