@@ -231,3 +231,38 @@ fn usage_errors_exit_2() {
     assert_eq!(out.status.code(), Some(2));
     drop(site);
 }
+
+#[test]
+fn a_large_tag_is_paginated_and_every_page_is_in_the_sitemap() {
+    let mut site = Site::new();
+    for n in 0..55 {
+        let text = format!(
+            "+++\ntitle = \"Report {n}\"\ndate = 2024-01-{:02}\ntags = [\"Border & Trade\"]\n+++\nText {n}.\n",
+            1 + n % 28
+        );
+        site = site.file(&format!("content/articles/r{n}.md"), &text);
+    }
+    let run = site.build(&["--base-url", "https://u.github.io/repo/"]);
+    run.assert_ok();
+    let first = run.page("tags/border-trade/index.html");
+    let second = run.page("tags/border-trade/page/2/index.html");
+    assert!(!run.exists("tags/border-trade/page/3/index.html"));
+    // The count is the tag's, not the page's; 50 articles, then 5.
+    assert!(
+        first.contains("55 articles tagged “Border &amp; Trade”"),
+        "{first}"
+    );
+    assert_eq!(first.matches("class=\"article-item\"").count(), 50);
+    assert_eq!(second.matches("class=\"article-item\"").count(), 5);
+    assert!(
+        first.contains("href=\"/repo/tags/border-trade/page/2/\""),
+        "{first}"
+    );
+    assert!(
+        second.contains("href=\"/repo/tags/border-trade/\""),
+        "{second}"
+    );
+    run.assert_links_resolve("/repo/");
+    let sitemap = run.page("sitemap.xml");
+    assert!(sitemap.contains("<loc>https://u.github.io/repo/tags/border-trade/page/2/</loc>"));
+}

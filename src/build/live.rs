@@ -425,8 +425,23 @@ impl LiveSite {
                 &kept.theme,
                 |cx| feeds::sitemap(cx, &all),
             );
-            self.files.insert(sitemap.path.clone(), sitemap.clone());
-            edited.changed.push(sitemap);
+            let parts: HashSet<&str> = sitemap.iter().map(|f| f.path.as_str()).collect();
+            let gone: Vec<String> = self
+                .files
+                .keys()
+                .filter(|p| {
+                    p.starts_with("sitemap-") && p.ends_with(".xml") && !parts.contains(p.as_str())
+                })
+                .cloned()
+                .collect();
+            for p in gone {
+                self.files.remove(&p);
+                edited.removed.push(p);
+            }
+            for f in sitemap {
+                self.files.insert(f.path.clone(), f.clone());
+                edited.changed.push(f);
+            }
         }
         Ok(Some(edited))
     }

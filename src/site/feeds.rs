@@ -97,7 +97,12 @@ fn absolutize(html: &str, base_path: &str, origin: &str) -> String {
     )
 }
 
-pub fn sitemap(cx: &Ctx, files: &[String]) -> OutputFile {
+/// URLs one sitemap file may list (the sitemap protocol's limit).
+pub const SITEMAP_MAX_URLS: usize = 50_000;
+
+/// `sitemap.xml`: every page of the site; past [`SITEMAP_MAX_URLS`] pages,
+/// a sitemap index naming `sitemap-1.xml`, `sitemap-2.xml`, ...
+pub fn sitemap(cx: &Ctx, files: &[String]) -> Vec<OutputFile> {
     let urls = &cx.site.urls;
     let mut paths: Vec<&str> = files
         .iter()
@@ -105,17 +110,93 @@ pub fn sitemap(cx: &Ctx, files: &[String]) -> OutputFile {
         .filter(|p| p.ends_with("index.html"))
         .collect();
     paths.sort_unstable();
-    let mut x = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-    for p in paths {
-        let dir = p.trim_end_matches("index.html");
-        let encoded: String = dir
-            .split('/')
-            .map(crate::escape::url_segment)
-            .collect::<Vec<_>>()
-            .join("/");
-        let loc = urls.absolute(&format!("{}{}", urls.base_path, encoded));
-        x.push_str(&format!("<url><loc>{}</loc></url>\n", xml(&loc)));
+    let locs: Vec<String> = paths
+        .iter()
+        .map(|p| {
+            let dir = p.trim_end_matches("index.html");
+            let encoded: String = dir
+                .split('/')
+                .map(crate::escape::url_segment)
+                .collect::<Vec<_>>()
+                .join("/");
+            urls.absolute(&format!("{}{}", urls.base_path, encoded))
+        })
+        .collect();
+    sitemap_files(&locs, SITEMAP_MAX_URLS, |name| {
+        urls.absolute(&urls.file(name))
+    })
+    .into_iter()
+    .map(|(name, xml)| OutputFile::new(name, xml.into_bytes()))
+    .collect()
+}
+
+/// The sitemap files listing `locs`, at most `max` a file: (name, XML).
+/// `url_of` gives the absolute URL of a file of the site by name.
+fn sitemap_files(
+    locs: &[String],
+    max: usize,
+    url_of: impl Fn(&str) -> String,
+) -> Vec<(String, String)> {
+    let urlset = |locs: &[String]| {
+        let mut x = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+        for loc in locs {
+            x.push_str(&format!("<url><loc>{}</loc></url>\n", xml(loc)));
+        }
+        x.push_str("</urlset>\n");
+        x
+    };
+    if locs.len() <= max {
+        return vec![("sitemap.xml".to_string(), urlset(locs))];
     }
-    x.push_str("</urlset>\n");
-    OutputFile::new("sitemap.xml", x.into_bytes())
+    let mut out = Vec::new();
+    let mut index = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<sitemapindex xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
+    for (i, part) in locs.chunks(max.max(1)).enumerate() {
+        let name = format!("sitemap-{}.xml", i + 1);
+        index.push_str(&format!(
+            "<sitemap><loc>{}</loc></sitemap>\n",
+            xml(&url_of(&name))
+        ));
+        out.push((name, urlset(part)));
+    }
+    index.push_str("</sitemapindex>\n");
+    out.insert(0, ("sitemap.xml".to_string(), index));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_sitemap_past_the_limit_becomes_an_index_of_parts() {
+        let locs: Vec<String> = (0..5)
+            .map(|i| format!("https://x.org/r/a{i}/?q=1&b"))
+            .collect();
+        let one = sitemap_files(&locs, 5, |n| format!("https://x.org/r/{n}"));
+        assert_eq!(one.len(), 1);
+        assert_eq!(one[0].1.matches("<url>").count(), 5);
+        assert!(one[0]
+            .1
+            .contains("<loc>https://x.org/r/a0/?q=1&amp;b</loc>"));
+        let parts = sitemap_files(&locs, 2, |n| format!("https://x.org/r/{n}"));
+        let names: Vec<&str> = parts.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "sitemap.xml",
+                "sitemap-1.xml",
+                "sitemap-2.xml",
+                "sitemap-3.xml"
+            ]
+        );
+        assert!(parts[0].1.contains("<sitemapindex"));
+        assert!(parts[0]
+            .1
+            .contains("<loc>https://x.org/r/sitemap-3.xml</loc>"));
+        let counts: Vec<usize> = parts[1..]
+            .iter()
+            .map(|(_, x)| x.matches("<url>").count())
+            .collect();
+        assert_eq!(counts, [2, 2, 1]);
+    }
 }

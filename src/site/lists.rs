@@ -1,7 +1,7 @@
 //! The list pages: home (paginated), the entity index, tags and tag pages,
 //! the archive by year and month, and free-standing pages.
 
-use super::pages::{paginator, Ctx, HOME_PAGE_SIZE};
+use super::pages::{paginator, Ctx, HOME_PAGE_SIZE, TAG_PAGE_SIZE};
 use super::OutputFile;
 use crate::diagnostics::Diagnostic;
 use serde_json::{json, Value};
@@ -67,12 +67,22 @@ pub(super) fn tag_pages(cx: &Ctx) -> Result<Vec<Option<OutputFile>>, Diagnostic>
         .collect();
     let mut out = vec![cx.render("tags.html", &urls.tags(), json!({ "tags": list }))?];
     for t in tags {
-        let hashes: Vec<u64> = t.articles.iter().map(|&i| cx.summary_hash[i]).collect();
-        let key = cx.key("tag", (&t.slug, &t.name, hashes));
-        out.push(cx.page("tag.html", &urls.tag(&t.slug), key, || {
-            let articles: Vec<&Value> = t.articles.iter().map(|&i| &cx.summaries[i]).collect();
-            json!({"tag": {"name": t.name, "url": urls.tag(&t.slug)}, "articles": articles})
-        })?);
+        let n = t.articles.len();
+        let total = n.div_ceil(TAG_PAGE_SIZE).max(1);
+        for p in 1..=total {
+            let range = ((p - 1) * TAG_PAGE_SIZE).min(n)..(p * TAG_PAGE_SIZE).min(n);
+            let shown = &t.articles[range];
+            let hashes: Vec<u64> = shown.iter().map(|&i| cx.summary_hash[i]).collect();
+            let key = cx.key("tag", (&t.slug, &t.name, p, total, n, hashes));
+            out.push(cx.page("tag.html", &urls.tag_page(&t.slug, p), key, || {
+                let articles: Vec<&Value> = shown.iter().map(|&i| &cx.summaries[i]).collect();
+                json!({
+                    "tag": {"name": t.name, "url": urls.tag(&t.slug), "count": n},
+                    "articles": articles,
+                    "paginator": paginator(p, total, |k| urls.tag_page(&t.slug, k)),
+                })
+            })?);
+        }
     }
     Ok(out)
 }

@@ -19,6 +19,8 @@ use std::path::Path;
 
 /// Articles on one page of the home list.
 pub const HOME_PAGE_SIZE: usize = 10;
+/// Articles on one page of a tag.
+pub const TAG_PAGE_SIZE: usize = 50;
 /// Articles on one page of an entity.
 pub const ENTITY_PAGE_SIZE: usize = 50;
 /// Snippets shown per article on an entity page.
@@ -456,7 +458,7 @@ pub fn render_all(
     let mut extra = Vec::new();
     let mut diags = Diagnostics::new();
     if scope.all() {
-        extra.push(feeds::sitemap(cx, &out));
+        extra.extend(feeds::sitemap(cx, &out));
         extra.push(OutputFile::new(".nojekyll", Vec::new()));
         let mut statics: Vec<OutputFile> = STATIC
             .iter()

@@ -61,7 +61,16 @@ impl Urls {
     }
 
     pub fn tag(&self, slug: &str) -> String {
-        self.path(&["tags", slug])
+        self.tag_page(slug, 1)
+    }
+
+    /// Page `page` of a tag's articles.
+    pub fn tag_page(&self, slug: &str, page: usize) -> String {
+        if page <= 1 {
+            self.path(&["tags", slug])
+        } else {
+            self.path(&["tags", slug, "page", &page.to_string()])
+        }
     }
 
     pub fn archive(&self) -> String {
