@@ -134,6 +134,15 @@ fn safe_join(dir: &Path, rel: &str) -> Option<PathBuf> {
     Some(p)
 }
 
+/// Where a changed file waits for the commit: beside its place, hidden.
+fn tmp_beside(path: &Path) -> PathBuf {
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
+    path.with_file_name(format!(".{name}.dossier-tmp"))
+}
+
 /// Where a file put into the sink went.
 enum Fate {
     Unchanged,
@@ -361,11 +370,7 @@ impl crate::site::Sink for DiskSink {
         } else {
             // Beside its place, then kept only if it differs from what the
             // last build wrote there (and is still there).
-            let name = path
-                .file_name()
-                .map(|n| n.to_string_lossy().into_owned())
-                .unwrap_or_default();
-            let tmp = path.with_file_name(format!(".{name}.dossier-tmp"));
+            let tmp = tmp_beside(&path);
             let (len, hash) = match stream_to(&tmp, write) {
                 Ok(r) => r,
                 Err(e) => {
@@ -482,11 +487,7 @@ impl crate::site::Sink for DiskSink {
                     Fate::Pending(f.bytes),
                 )
             } else {
-                let name = path
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                let tmp = path.with_file_name(format!(".{name}.dossier-tmp"));
+                let tmp = tmp_beside(&path);
                 self.ensure_parent(&tmp)?;
                 std::fs::write(&tmp, &f.bytes[..])?;
                 let mtime = std::fs::metadata(&tmp).map(|m| mtime_of(&m)).unwrap_or(0);

@@ -698,6 +698,38 @@ mod tests {
     }
 
     #[test]
+    fn a_whole_build_after_an_entity_edit_reuses_only_what_holds() {
+        let mut rng = Rng(5);
+        let d = site(8, &mut rng);
+        let opts = BuildOptions {
+            root: d.path().to_path_buf(),
+            ..Default::default()
+        };
+        let cache = Mutex::new(ArticleCache::default());
+        let first = LiveSite::build(&opts, None, &cache).unwrap();
+        let again = LiveSite::build(&opts, Some(&first), &cache).unwrap();
+        assert_eq!(again.sorted_files(), first.sorted_files());
+        // Every article depends on the entities: an alias found in the
+        // text must show up in pages reused from nowhere.
+        write(
+            d.path(),
+            "content/entities/people/p4.md",
+            "+++\nname = \"Dora Ruiz\"\naliases = [\"Article\"]\n+++\n",
+        );
+        let mut live = LiveSite::build(&opts, Some(&again), &cache).unwrap();
+        assert_same_as_fresh(&live, &opts, "an entity edit");
+        assert_ne!(live.sorted_files(), again.sorted_files());
+        // And the live site goes on taking edits in place from there.
+        write(
+            d.path(),
+            "content/articles/a3.md",
+            &article(&mut rng, 3, "Article 3"),
+        );
+        edit(&mut live, &cache, "content/articles/a3.md");
+        assert_same_as_fresh(&live, &opts, "an edit after a whole build");
+    }
+
+    #[test]
     fn a_sidecar_edit_and_a_broken_edit() {
         let mut rng = Rng(11);
         let d = site(6, &mut rng);

@@ -1,13 +1,15 @@
-//! The whole pipeline as one function: site root in, every page of the site
-//! out into a [`Sink`] — memory for `serve` and tests, the output folder for
-//! `build` (see [`crate::output`]), nowhere for `check`.
+//! The whole pipeline: site root in, every page of the site out into a
+//! [`Sink`] — the output folder for `build` (see [`crate::output`]), nowhere
+//! for `check`, memory for tests. [`build_into`] is [`prepare`] (load,
+//! annotate, theme, assemble) then rendering.
 //!
 //! Articles are annotated and their Markdown rendered in one parallel pass;
 //! the heavy document model is dropped right after, and only what the pages
-//! list (mentions, snippets, the body's HTML) is kept.
+//! show is kept ([`rendered`]: packed HTML, mentions, snippets).
 //!
-//! `cache` keeps annotated articles between the runs of `serve`; `memory`
-//! holds the in-memory builds (`serve`, tests).
+//! `live` is `serve`'s build, kept in memory and updated in place on edits;
+//! `cache` keeps annotated articles between its whole builds; `memory`
+//! holds plain in-memory builds.
 
 mod cache;
 mod live;
@@ -17,7 +19,7 @@ mod rendered;
 pub use cache::ArticleCache;
 use cache::{article_key, Annotation};
 pub use live::{Edited, LiveSite};
-pub use memory::{build_site, build_site_incremental, build_site_reusing, MemorySink};
+pub use memory::{build_site, MemorySink};
 use rendered::finish;
 pub use rendered::{MentionRec, Packed, Rendered};
 
@@ -310,7 +312,9 @@ fn resolve_list(
 /// the sink may have received some files: it is the sink's job to keep them
 /// from the user's output until the build has succeeded.
 pub fn build_into(opts: &BuildOptions, sink: &dyn Sink) -> Result<Report, Diagnostics> {
-    build_into_cached(opts, sink, None)
+    let p = prepare(opts, None)?;
+    let (report, _) = render_prepared(opts, p, sink, &site::pages::Scope::default())?;
+    Ok(report)
 }
 
 /// A site loaded, annotated, its theme loaded and its model assembled: all
@@ -363,19 +367,7 @@ pub fn prepare(
     })
 }
 
-/// [`build_into`], reusing the annotations of unchanged articles from `cache`
-/// and leaving this run's in it.
-pub fn build_into_cached(
-    opts: &BuildOptions,
-    sink: &dyn Sink,
-    cache: Option<&Mutex<ArticleCache>>,
-) -> Result<Report, Diagnostics> {
-    let p = prepare(opts, cache)?;
-    let (report, _) = render_prepared(opts, p, sink, &site::pages::Scope::default())?;
-    Ok(report)
-}
-
-/// Stage 4 and the end of [`build_into_cached`]: every page of a prepared
+/// Stage 4 and the end of a build: every page of a prepared
 /// site into `sink`. Gives the report, and the site for whoever keeps it.
 pub(crate) fn render_prepared(
     opts: &BuildOptions,

@@ -165,19 +165,7 @@ pub fn with_ctx<R>(
     theme: &Theme,
     f: impl FnOnce(&Ctx) -> R,
 ) -> R {
-    f(&Ctx {
-        sink: &NoSink,
-        kept: Default::default(),
-        used: Default::default(),
-        sizes: Default::default(),
-        a,
-        site,
-        theme,
-        base: &lists.base,
-        summaries: &lists.summaries,
-        summary_hash: &lists.summary_hash,
-        global: lists.global,
-    })
+    f(&Ctx::new(&NoSink, a, site, lists, theme))
 }
 
 pub struct Ctx<'a> {
@@ -200,7 +188,29 @@ pub struct Ctx<'a> {
     pub global: u64,
 }
 
-impl Ctx<'_> {
+impl<'a> Ctx<'a> {
+    pub fn new(
+        sink: &'a dyn Sink,
+        a: &'a Annotated,
+        site: &'a Site,
+        lists: &'a Lists,
+        theme: &'a Theme,
+    ) -> Ctx<'a> {
+        Ctx {
+            sink,
+            kept: Default::default(),
+            used: Default::default(),
+            sizes: Default::default(),
+            a,
+            site,
+            theme,
+            base: &lists.base,
+            summaries: &lists.summaries,
+            summary_hash: &lists.summary_hash,
+            global: lists.global,
+        }
+    }
+
     /// Renders `template` for the page at `url`, unless the sink already
     /// holds that page rendered from the same templates and context: then
     /// the page is kept and `None` comes back. The key is a hash of the
@@ -359,19 +369,7 @@ pub fn render_all(
     sink: &dyn Sink,
     scope: &Scope,
 ) -> Result<Vec<String>, Diagnostics> {
-    let cx = Ctx {
-        sink,
-        kept: std::sync::Mutex::new(Vec::new()),
-        used: Default::default(),
-        sizes: Default::default(),
-        a,
-        site,
-        theme,
-        base: &lists.base,
-        summaries: &lists.summaries,
-        summary_hash: &lists.summary_hash,
-        global: lists.global,
-    };
+    let cx = Ctx::new(sink, a, site, lists, theme);
     let cx = &cx;
     let paths: std::sync::Mutex<Vec<String>> = std::sync::Mutex::new(Vec::new());
     let errors: std::sync::Mutex<Vec<Diagnostic>> = std::sync::Mutex::new(Vec::new());
