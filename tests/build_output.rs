@@ -266,3 +266,42 @@ fn a_large_tag_is_paginated_and_every_page_is_in_the_sitemap() {
     let sitemap = run.page("sitemap.xml");
     assert!(sitemap.contains("<loc>https://u.github.io/repo/tags/border-trade/page/2/</loc>"));
 }
+
+#[test]
+fn later_pages_of_an_entity_list_its_mentions_without_the_header() {
+    let mut site = Site::new()
+        .file(
+            "content/entities/people/ana.md",
+            &entity("Ana Pérez", &[], "A judge."),
+        )
+        .file(
+            "content/entities/people/eloy.md",
+            &entity("Eloy Soto", &[], "A lawyer."),
+        );
+    for n in 0..55 {
+        let body = format!("Ana Pérez ruled, and Eloy Soto replied ({n}).");
+        site = site.file(
+            &format!("content/articles/r{n}.md"),
+            &article(
+                &format!("Ruling {n}"),
+                &format!("2024-02-{:02}", 1 + n % 28),
+                &body,
+            ),
+        );
+    }
+    let run = site.build(&[]);
+    run.assert_ok();
+    let first = run.page("entities/ana/index.html");
+    let second = run.page("entities/ana/page/2/index.html");
+    assert!(first.contains("Mentioned in 55 articles"), "{first}");
+    assert!(first.contains("Often mentioned with"), "{first}");
+    assert!(first.contains("About Ana Pérez."), "{first}");
+    assert!(
+        second.contains("Mentions <span class=\"count\">(page 2 of 2)</span>"),
+        "{second}"
+    );
+    assert!(!second.contains("Often mentioned with") && !second.contains("About Ana Pérez."));
+    assert_eq!(second.matches("class=\"mention-item\"").count(), 5);
+    assert!(second.contains("<h1>Ana Pérez</h1>"), "{second}");
+    run.assert_links_resolve("/sub/path/");
+}

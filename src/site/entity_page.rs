@@ -58,18 +58,17 @@ pub(super) fn entity_pages(cx: &Ctx, e: usize) -> Result<Vec<Option<OutputFile>>
             .iter()
             .map(|(ai, ms)| (cx.summary_hash[*ai], a.articles[*ai].r.hash, ms.len()))
             .collect();
-        let key = cx.key(
-            "entity",
-            (
-                e,
-                p,
-                total_pages,
-                list.len(),
-                site.mention_count[e],
-                &site.co_mentioned[e],
-                shown,
-            ),
-        );
+        // Totals and co-mentions are on the first page only: they change
+        // with any edit that touches the entity, and repeated on every page
+        // of a popular entity's list they made such an edit re-render them
+        // all (191 pages for the most mentioned of a 10k archive).
+        let first = p == 1;
+        let key = if first {
+            let totals = (list.len(), site.mention_count[e], &site.co_mentioned[e]);
+            cx.key("entity", (e, p, total_pages, totals, shown))
+        } else {
+            cx.key("entity", (e, p, total_pages, shown))
+        };
         let mentions = || -> Vec<Value> {
             list[range.clone()]
             .iter()
@@ -93,11 +92,16 @@ pub(super) fn entity_pages(cx: &Ctx, e: usize) -> Result<Vec<Option<OutputFile>>
             .collect()
         };
         out.push(cx.page("entity.html", &urls.entity(&ent.id, p), key, || {
-            json!({
-                "entity": entity, "mentions": mentions(), "total_articles": list.len(),
-                "total_mentions": site.mention_count[e], "co_mentioned": co,
+            let mut v = json!({
+                "entity": entity, "mentions": mentions(),
                 "paginator": paginator(p, total_pages, |k| urls.entity(&ent.id, k)),
-            })
+            });
+            if first {
+                v["total_articles"] = json!(list.len());
+                v["total_mentions"] = json!(site.mention_count[e]);
+                v["co_mentioned"] = json!(co);
+            }
+            v
         })?);
     }
     Ok(out)

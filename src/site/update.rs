@@ -5,6 +5,7 @@
 //! what [`Site::assemble`] would give on the edited content; the tests hold
 //! it to that.
 
+use super::urls::tag_slug;
 use super::{
     article_summary, co_mentioned_of, entities_of, related_of, tags_of, Scores, Site,
     RELATED_MAX_DF,
@@ -24,10 +25,15 @@ impl Site {
     /// Articles `changed` were edited in place; `a` holds their new state.
     pub fn update(&mut self, a: &Annotated, changed: &[usize]) -> Touched {
         let n_art = a.content.articles.len();
-        // Entities the articles mentioned before or mention now.
+        // Entities the articles mentioned before or mention now; whether the
+        // set of entities of any of them changed (what related articles and
+        // co-mentions depend on), or its tags.
         let mut entities: BTreeSet<usize> = BTreeSet::new();
+        let mut sets_changed = false;
+        let mut tags_changed = false;
         for &i in changed {
-            for &(e, _) in &self.article_entities[i] {
+            let old: BTreeSet<u32> = self.article_entities[i].iter().map(|&(e, _)| e).collect();
+            for &e in &old {
                 entities.insert(e as usize);
                 let list = &mut self.mentions_of[e as usize];
                 if let Ok(at) = list.binary_search_by_key(&i, |(ai, _)| *ai) {
@@ -36,6 +42,7 @@ impl Site {
                 }
             }
             let (mine, per) = entities_of(&a.articles[i]);
+            sets_changed |= !per.keys().copied().eq(old.iter().copied());
             for (e, ms) in per {
                 entities.insert(e as usize);
                 self.mention_count[e as usize] += ms.len();
@@ -45,26 +52,61 @@ impl Site {
             }
             self.article_entities[i] = mine;
             self.summaries[i] = article_summary(a, i);
+            let old_tags = self.article_tags[i]
+                .iter()
+                .map(|&t| self.tags[t].slug.as_str());
+            let new_tags: Vec<String> = a.content.articles[i]
+                .meta
+                .tags
+                .iter()
+                .map(|t| tag_slug(t))
+                .collect();
+            tags_changed |= !old_tags.eq(new_tags.iter().map(String::as_str))
+                || self.article_tags[i]
+                    .iter()
+                    .zip(&a.content.articles[i].meta.tags)
+                    .any(|(&t, name)| {
+                        self.tags[t].articles.first() == Some(&i)
+                            && self.tags[t].name != name.trim()
+                    });
         }
-        // Tags are few per article: derived afresh, it costs little.
-        (self.tags, self.article_tags) = tags_of(a);
+        if tags_changed {
+            // Tags are few per article: derived afresh, it costs little.
+            (self.tags, self.article_tags) = tags_of(a);
+        }
 
-        // Related lists that may change: the edited articles' own, and those
-        // of every article sharing with them an entity that counts for
-        // relatedness (each edit moves an entity's count by at most one, so
-        // an entity that crossed the limit is still short enough to list).
-        let limit = RELATED_MAX_DF + changed.len();
         let mut articles: BTreeSet<usize> = changed.iter().copied().collect();
-        for &e in &entities {
-            let list = &self.mentions_of[e];
-            if list.len() <= limit {
-                articles.extend(list.iter().map(|(ai, _)| *ai));
+        if sets_changed {
+            // Related lists that may change: those of every article sharing
+            // with the edited ones an entity that counts for relatedness
+            // (each edit moves an entity's count by at most one, so an
+            // entity that crossed the limit is still short enough to list).
+            let limit = RELATED_MAX_DF + changed.len();
+            for &e in &entities {
+                let list = &self.mentions_of[e];
+                if list.len() <= limit {
+                    articles.extend(list.iter().map(|(ai, _)| *ai));
+                }
             }
-        }
-        let mut scores = Scores::new(n_art);
-        for &ai in &articles {
-            self.related[ai] =
-                related_of(ai, &self.article_entities, &self.mentions_of, &mut scores);
+            let mut scores = Scores::new(n_art);
+            for &ai in &articles {
+                self.related[ai] =
+                    related_of(ai, &self.article_entities, &self.mentions_of, &mut scores);
+            }
+            let mut scores = Scores::new(self.mentions_of.len());
+            for &e in &entities {
+                self.co_mentioned[e] =
+                    co_mentioned_of(e, &self.article_entities, &self.mentions_of, &mut scores);
+            }
+        } else {
+            // Related lists stay; those that show an edited article show
+            // its title and summary.
+            let edited: BTreeSet<usize> = changed.iter().copied().collect();
+            for (ai, related) in self.related.iter().enumerate() {
+                if related.iter().any(|(r, _)| edited.contains(r)) {
+                    articles.insert(ai);
+                }
+            }
         }
         // Neighbours show the edited articles' titles.
         for &i in changed {
@@ -72,11 +114,6 @@ impl Site {
             if i + 1 < n_art {
                 articles.insert(i + 1);
             }
-        }
-        let mut scores = Scores::new(self.mentions_of.len());
-        for &e in &entities {
-            self.co_mentioned[e] =
-                co_mentioned_of(e, &self.article_entities, &self.mentions_of, &mut scores);
         }
         Touched {
             articles: articles.into_iter().collect(),
