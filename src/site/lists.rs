@@ -4,6 +4,7 @@
 use super::pages::{paginator, Ctx, HOME_PAGE_SIZE, TAG_PAGE_SIZE};
 use super::OutputFile;
 use crate::diagnostics::Diagnostic;
+use rayon::prelude::*;
 use serde_json::{json, Value};
 
 pub(super) fn home_pages(cx: &Ctx) -> Result<Vec<Option<OutputFile>>, Diagnostic> {
@@ -11,6 +12,7 @@ pub(super) fn home_pages(cx: &Ctx) -> Result<Vec<Option<OutputFile>>, Diagnostic
     let n = cx.summaries.len();
     let total = n.div_ceil(HOME_PAGE_SIZE).max(1);
     (1..=total)
+        .into_par_iter()
         .map(|p| {
             let range = ((p - 1) * HOME_PAGE_SIZE).min(n)..(p * HOME_PAGE_SIZE).min(n);
             let key = cx.key("index", (p, total, &cx.summary_hash[range.clone()]));
@@ -65,25 +67,34 @@ pub(super) fn tag_pages(cx: &Ctx) -> Result<Vec<Option<OutputFile>>, Diagnostic>
         .iter()
         .map(|t| json!({"name": t.name, "url": urls.tag(&t.slug), "count": t.articles.len()}))
         .collect();
-    let mut out = vec![cx.render("tags.html", &urls.tags(), json!({ "tags": list }))?];
-    for t in tags {
-        let n = t.articles.len();
-        let total = n.div_ceil(TAG_PAGE_SIZE).max(1);
-        for p in 1..=total {
+    let index = cx.render("tags.html", &urls.tags(), json!({ "tags": list }))?;
+    // Every page of every tag, made in parallel.
+    let pages: Vec<(&super::Tag, usize, usize)> = tags
+        .iter()
+        .flat_map(|t| {
+            let total = t.articles.len().div_ceil(TAG_PAGE_SIZE).max(1);
+            (1..=total).map(move |p| (*t, p, total))
+        })
+        .collect();
+    let mut out: Vec<Option<OutputFile>> = pages
+        .into_par_iter()
+        .map(|(t, p, total)| {
+            let n = t.articles.len();
             let range = ((p - 1) * TAG_PAGE_SIZE).min(n)..(p * TAG_PAGE_SIZE).min(n);
             let shown = &t.articles[range];
             let hashes: Vec<u64> = shown.iter().map(|&i| cx.summary_hash[i]).collect();
             let key = cx.key("tag", (&t.slug, &t.name, p, total, n, hashes));
-            out.push(cx.page("tag.html", &urls.tag_page(&t.slug, p), key, || {
+            cx.page("tag.html", &urls.tag_page(&t.slug, p), key, || {
                 let articles: Vec<&Value> = shown.iter().map(|&i| &cx.summaries[i]).collect();
                 json!({
                     "tag": {"name": t.name, "url": urls.tag(&t.slug), "count": n},
                     "articles": articles,
                     "paginator": paginator(p, total, |k| urls.tag_page(&t.slug, k)),
                 })
-            })?);
-        }
-    }
+            })
+        })
+        .collect::<Result<_, _>>()?;
+    out.push(index);
     Ok(out)
 }
 

@@ -437,17 +437,35 @@ pub fn render_all(
         }));
         jobs.push(Box::new(move || Ok(vec![Some(json::search_json(cx))])));
     }
-    jobs.par_iter().for_each(|j| emit(j()));
+    // One pass over all the work, the few long jobs first: run as stages,
+    // the jobs kept one core busy while the other waited for the pages.
+    enum Work {
+        Job(usize),
+        Article(usize),
+        Entity(usize),
+    }
     let every = |n: usize, only: &Option<Vec<usize>>| match only {
         Some(list) => list.clone(),
         None => (0..n).collect::<Vec<usize>>(),
     };
-    every(a.content.articles.len(), &scope.articles)
-        .into_par_iter()
-        .for_each(|i| emit(article_page(cx, i).map(|f| vec![f])));
-    every(a.content.entities.len(), &scope.entities)
-        .into_par_iter()
-        .for_each(|e| emit(entity_pages(cx, e)));
+    let work: Vec<Work> = (0..jobs.len())
+        .map(Work::Job)
+        .chain(
+            every(a.content.articles.len(), &scope.articles)
+                .into_iter()
+                .map(Work::Article),
+        )
+        .chain(
+            every(a.content.entities.len(), &scope.entities)
+                .into_iter()
+                .map(Work::Entity),
+        )
+        .collect();
+    work.into_par_iter().for_each(|w| match w {
+        Work::Job(j) => emit(jobs[j]()),
+        Work::Article(i) => emit(article_page(cx, i).map(|f| vec![f])),
+        Work::Entity(e) => emit(entity_pages(cx, e)),
+    });
     let mut out = paths
         .lock()
         .map(|mut p| std::mem::take(&mut *p))
