@@ -216,6 +216,17 @@ impl DiskSink {
         self.staging.as_deref().unwrap_or(&self.dir)
     }
 
+    /// Where the file `rel` of the site goes; an error if it would leave
+    /// the output folder.
+    fn place_of(&self, rel: &str) -> io::Result<PathBuf> {
+        safe_join(self.base(), rel).ok_or_else(|| {
+            io::Error::new(
+                io::ErrorKind::InvalidInput,
+                format!("unsafe output path {rel:?}"),
+            )
+        })
+    }
+
     fn ensure_parent(&self, path: &Path) -> io::Result<()> {
         let Some(parent) = path.parent() else {
             return Ok(());
@@ -350,12 +361,7 @@ impl DiskSink {
 
 impl crate::site::Sink for DiskSink {
     fn put_with(&self, rel: &str, write: &crate::site::WriteFn) -> io::Result<()> {
-        let path = safe_join(self.base(), rel).ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("unsafe output path {rel:?}"),
-            )
-        })?;
+        let path = self.place_of(rel)?;
         self.ensure_parent(&path)?;
         let (entry, fate) = if self.staging.is_some() {
             let (len, hash) = stream_to(&path, write)?;
@@ -434,12 +440,7 @@ impl crate::site::Sink for DiskSink {
     }
 
     fn put(&self, f: OutputFile) -> io::Result<()> {
-        let path = safe_join(self.base(), &f.path).ok_or_else(|| {
-            io::Error::new(
-                io::ErrorKind::InvalidInput,
-                format!("unsafe output path {:?}", f.path),
-            )
-        })?;
+        let path = self.place_of(&f.path)?;
         let h = hash(&f.bytes);
         let len = f.bytes.len() as u64;
         let (entry, fate) = if self.staging.is_some() {

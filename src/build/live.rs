@@ -20,7 +20,7 @@ use crate::site::pages::{with_ctx, Scope};
 use crate::site::{feeds, json, OutputFile, Sink};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 
 /// A site built in memory, ready to be updated in place.
@@ -41,7 +41,7 @@ pub struct LiveSite {
     search_records: Vec<Vec<u8>>,
     hl: Highlighter,
     /// An edit failed half-way: build again rather than edit.
-    pub stale: bool,
+    stale: bool,
     /// The JSON files published two edits ago, whose memory is reused.
     spare_entities: Option<Arc<Vec<u8>>>,
     spare_search: Option<Arc<Vec<u8>>>,
@@ -295,20 +295,17 @@ impl LiveSite {
         let mut changed = Vec::new();
         let mut sources: HashSet<PathBuf> = HashSet::new();
         let mut new_warnings = Vec::new();
-        if let Ok(mut c) = cache.lock() {
-            for (i, article, doc, d, key) in fresh {
-                sources.insert(article.file.path.clone());
-                let md = article.file.path.clone();
-                sources.insert(md.with_file_name(format!(
-                    "{}.annotations.toml",
-                    md.file_stem().unwrap_or_default().to_string_lossy()
-                )));
-                c.articles.insert(md, (key, doc.clone(), d.clone()));
-                new_warnings.extend(d);
-                self.kept.annotated.content.articles[i] = article;
-                self.kept.annotated.articles[i] = doc;
-                changed.push(i);
+        for (i, article, doc, d, key) in fresh {
+            let md = article.file.path.clone();
+            sources.insert(content::sidecar_of(&md));
+            if let Ok(mut c) = cache.lock() {
+                c.articles.insert(md.clone(), (key, doc.clone(), d.clone()));
             }
+            sources.insert(md);
+            new_warnings.extend(d);
+            self.kept.annotated.content.articles[i] = article;
+            self.kept.annotated.articles[i] = doc;
+            changed.push(i);
         }
         let kept = &mut self.kept;
         let touched = kept.model.update(&kept.annotated, &changed);
@@ -489,10 +486,6 @@ impl LiveSite {
         files.sort_by(|a, b| a.path.cmp(&b.path));
         files
     }
-
-    pub fn root(&self) -> &Path {
-        &self.opts.root
-    }
 }
 
 /// [`json::join`] into `spare`'s memory when nothing else holds it.
@@ -521,6 +514,7 @@ fn record(f: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
 mod tests {
     use super::*;
     use crate::build::build_site;
+    use std::path::Path;
 
     /// splitmix64, for edits that differ from run to run of the loop only.
     struct Rng(u64);

@@ -163,10 +163,16 @@ pub fn load_one_article(
     rel: &Path,
     drafts: bool,
 ) -> (Option<Article>, Vec<Diagnostic>) {
-    let stem = rel.file_stem().unwrap_or_default().to_string_lossy();
-    let sidecar = rel.with_file_name(format!("{stem}.annotations.toml"));
+    let sidecar = sidecar_of(rel);
     let sidecar = root.join(&sidecar).is_file().then_some(sidecar);
     load_article(root, rel, sidecar.as_ref(), drafts)
+}
+
+/// Where the sidecar of the article at `md` is (`NAME.annotations.toml`
+/// beside `NAME.md`), whether or not there is one.
+pub fn sidecar_of(md: &Path) -> PathBuf {
+    let stem = md.file_stem().unwrap_or_default().to_string_lossy();
+    md.with_file_name(format!("{stem}.annotations.toml"))
 }
 
 /// Which Markdown files `content/articles/` holds (drafts included), as a
