@@ -5,7 +5,6 @@
 //! what [`Site::assemble`] would give on the edited content; the tests hold
 //! it to that.
 
-use super::urls::tag_slug;
 use super::{
     article_summary, co_mentioned_of, entities_of, related_of, tags_of, Scores, Site,
     RELATED_MAX_DF,
@@ -52,23 +51,13 @@ impl Site {
             }
             self.article_entities[i] = mine;
             self.summaries[i] = article_summary(a, i);
-            let old_tags = self.article_tags[i]
+            // The names its tags show now (a tag shows the spelling of its
+            // newest article) against the names it gives: equal, nothing
+            // about tags can have changed; else they are derived again.
+            let shown = self.article_tags[i]
                 .iter()
-                .map(|&t| self.tags[t].slug.as_str());
-            let new_tags: Vec<String> = a.content.articles[i]
-                .meta
-                .tags
-                .iter()
-                .map(|t| tag_slug(t))
-                .collect();
-            tags_changed |= !old_tags.eq(new_tags.iter().map(String::as_str))
-                || self.article_tags[i]
-                    .iter()
-                    .zip(&a.content.articles[i].meta.tags)
-                    .any(|(&t, name)| {
-                        self.tags[t].articles.first() == Some(&i)
-                            && self.tags[t].name != name.trim()
-                    });
+                .map(|&t| self.tags[t].name.as_str());
+            tags_changed |= !shown.eq(a.content.articles[i].meta.tags.iter().map(|t| t.trim()));
         }
         if tags_changed {
             // Tags are few per article: derived afresh, it costs little.
