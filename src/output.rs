@@ -65,8 +65,9 @@ impl<W: io::Write> io::Write for Counting<W> {
     }
 }
 
-/// Streams `write` into a new file at `path`; gives its length and hash.
-fn stream_to(path: &Path, write: &crate::site::WriteFn) -> io::Result<(u64, u64)> {
+/// Streams `write` into a new file at `path`; gives its length, hash and
+/// modification time.
+fn stream_to(path: &Path, write: &crate::site::WriteFn) -> io::Result<(u64, u64, u128)> {
     let file = std::fs::File::create(path)?;
     let mut w = Counting {
         inner: io::BufWriter::with_capacity(1 << 18, file),
@@ -75,7 +76,13 @@ fn stream_to(path: &Path, write: &crate::site::WriteFn) -> io::Result<(u64, u64)
     };
     write(&mut w)?;
     io::Write::flush(&mut w)?;
-    Ok((w.len, w.hash.digest()))
+    let mtime = w
+        .inner
+        .get_ref()
+        .metadata()
+        .map(|m| mtime_of(&m))
+        .unwrap_or(0);
+    Ok((w.len, w.hash.digest(), mtime))
 }
 
 fn mtime_of(meta: &std::fs::Metadata) -> u128 {
@@ -278,8 +285,7 @@ impl DiskSink {
                                 std::fs::create_dir_all(parent)?;
                             }
                         }
-                        std::fs::write(&path, &bytes[..])?;
-                        entry.mtime = std::fs::metadata(&path).map(|m| mtime_of(&m)).unwrap_or(0);
+                        entry.mtime = write_new(&path, &bytes)?;
                     }
                     Fate::Spilled(tmp) => std::fs::rename(&tmp, &path)?,
                     Fate::Unchanged => *fate = Fate::Unchanged,
@@ -363,54 +369,38 @@ impl crate::site::Sink for DiskSink {
     fn put_with(&self, rel: &str, write: &crate::site::WriteFn) -> io::Result<()> {
         let path = self.place_of(rel)?;
         self.ensure_parent(&path)?;
-        let (entry, fate) = if self.staging.is_some() {
-            let (len, hash) = stream_to(&path, write)?;
-            let mtime = std::fs::metadata(&path).map(|m| mtime_of(&m)).unwrap_or(0);
-            let entry = Entry {
-                len,
-                mtime,
-                hash,
-                key: 0,
-            };
-            (entry, Fate::Written)
+        let (len, hash, mtime, fate) = if self.staging.is_some() {
+            let (len, hash, mtime) = stream_to(&path, write)?;
+            (len, hash, mtime, Fate::Written)
         } else {
             // Beside its place, then kept only if it differs from what the
             // last build wrote there (and is still there).
             let tmp = tmp_beside(&path);
-            let (len, hash) = match stream_to(&tmp, write) {
-                Ok(r) => r,
-                Err(e) => {
-                    let _ = std::fs::remove_file(&tmp);
-                    return Err(e);
-                }
-            };
-            let on_disk = std::fs::metadata(&path).ok().filter(|m| m.is_file());
-            let same = match (self.old.get(rel), &on_disk) {
-                (Some(e), Some(m)) => {
-                    e.len == len && e.hash == hash && m.len() == len && mtime_of(m) == e.mtime
-                }
-                _ => false,
-            };
-            if same {
+            let (len, hash, mtime) = stream_to(&tmp, write).inspect_err(|_| {
                 let _ = std::fs::remove_file(&tmp);
-                let mtime = on_disk.as_ref().map_or(0, mtime_of);
-                let entry = Entry {
-                    len,
-                    mtime,
-                    hash,
-                    key: 0,
-                };
-                (entry, Fate::Unchanged)
-            } else {
-                let mtime = std::fs::metadata(&tmp).map(|m| mtime_of(&m)).unwrap_or(0);
-                let entry = Entry {
-                    len,
-                    mtime,
-                    hash,
-                    key: 0,
-                };
-                (entry, Fate::Spilled(tmp))
+            })?;
+            let unchanged = std::fs::metadata(&path).ok().filter(|m| {
+                self.old.get(rel).is_some_and(|e| {
+                    e.len == len
+                        && e.hash == hash
+                        && m.is_file()
+                        && m.len() == len
+                        && mtime_of(m) == e.mtime
+                })
+            });
+            match unchanged {
+                Some(m) => {
+                    let _ = std::fs::remove_file(&tmp);
+                    (len, hash, mtime_of(&m), Fate::Unchanged)
+                }
+                None => (len, hash, mtime, Fate::Spilled(tmp)),
             }
+        };
+        let entry = Entry {
+            len,
+            mtime,
+            hash,
+            key: 0,
         };
         if let Ok(mut s) = self.state.lock() {
             s.files.push((rel.to_string(), entry, fate));
@@ -490,8 +480,7 @@ impl crate::site::Sink for DiskSink {
             } else {
                 let tmp = tmp_beside(&path);
                 self.ensure_parent(&tmp)?;
-                std::fs::write(&tmp, &f.bytes[..])?;
-                let mtime = std::fs::metadata(&tmp).map(|m| mtime_of(&m)).unwrap_or(0);
+                let mtime = write_new(&tmp, &f.bytes)?;
                 (
                     Entry {
                         len,
