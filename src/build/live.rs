@@ -12,7 +12,9 @@
 //! that an edit remakes only the records it touched.
 
 use super::cache::article_key;
-use super::{annotate_article, prepare, render_prepared, ArticleCache, BuildOptions, Kept, Stats};
+use super::{
+    annotate_article, prepare, render_prepared, ArticleCache, BuildOptions, Prepared, Stats,
+};
 use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::highlight::Highlighter;
@@ -26,7 +28,7 @@ use std::sync::{Arc, Mutex};
 /// A site built in memory, ready to be updated in place.
 pub struct LiveSite {
     opts: BuildOptions,
-    kept: Kept,
+    kept: Prepared,
     /// Every file of the site, by path.
     pub files: HashMap<String, OutputFile>,
     pub warnings: Diagnostics,
@@ -139,7 +141,7 @@ impl LiveSite {
         cache: &Mutex<ArticleCache>,
     ) -> Result<LiveSite, Diagnostics> {
         let article_files = content::article_files(&opts.root);
-        let p = prepare(opts, Some(cache))?;
+        let (kept, journal) = prepare(opts, Some(cache))?;
         let sink = LiveSink {
             previous: previous.map(|l| &l.files),
             fresh: Mutex::new(Vec::new()),
@@ -148,14 +150,14 @@ impl LiveSite {
             json: false,
             ..Scope::default()
         };
-        let (report, kept) = render_prepared(opts, p, &sink, &no_json)?;
+        let (report, paths) = render_prepared(opts, &kept, journal, &sink, &no_json)?;
         let mut files: HashMap<String, OutputFile> = sink
             .take()
             .into_iter()
             .map(|f| (f.path.clone(), f))
             .collect();
         if let Some(previous) = previous {
-            for path in &kept.paths {
+            for path in &paths {
                 if !files.contains_key(path) {
                     if let Some(f) = previous.files.get(path) {
                         files.insert(path.clone(), f.clone());
@@ -384,11 +386,10 @@ impl LiveSite {
             .iter()
             .any(|f| !self.files.contains_key(&f.path));
 
-        // The JSON records of what was touched, and the sitemap if the set
-        // of pages changed.
-        // Records are remade in their own buffers, and of an entity's
-        // record only the pieces of the edited articles: a popular entity's
-        // record is megabytes.
+        // The JSON records of what was touched (in their own buffers, and of
+        // an entity's record only the pieces of the edited articles: a
+        // popular entity's record is megabytes), then the sitemap if the
+        // set of pages changed.
         let touched_set: HashSet<usize> = touched.entities.iter().copied().collect();
         let changed_set: HashSet<usize> = changed.iter().copied().collect();
         let (entity_records, search_records) = (&mut self.entity_records, &mut self.search_records);
@@ -456,28 +457,30 @@ impl LiveSite {
             .iter()
             .map(EntityRecord::parts)
             .collect();
-        let spare = self.spare_entities.take();
-        let bytes = join_into(spare, json::ENTITIES_HEAD, &records, json::ENTITIES_TAIL);
-        // The file published before this one is free again once serve has
-        // replaced it (unless a request still reads it): its memory is reused.
-        self.spare_entities = self.files.get("entities.json").map(|f| f.bytes.clone());
-        OutputFile {
-            path: "entities.json".into(),
-            bytes,
-            key: 0,
-        }
+        let (head, tail) = (json::ENTITIES_HEAD, json::ENTITIES_TAIL);
+        let published = self.files.get("entities.json");
+        joined(
+            "entities.json",
+            &mut self.spare_entities,
+            published,
+            head,
+            &records,
+            tail,
+        )
     }
 
     fn search_json(&mut self) -> OutputFile {
         let records: Vec<[&[u8]; 1]> = self.search_records.iter().map(|r| [r.as_slice()]).collect();
-        let spare = self.spare_search.take();
-        let bytes = join_into(spare, json::SEARCH_HEAD, &records, json::SEARCH_TAIL);
-        self.spare_search = self.files.get("search.json").map(|f| f.bytes.clone());
-        OutputFile {
-            path: "search.json".into(),
-            bytes,
-            key: 0,
-        }
+        let (head, tail) = (json::SEARCH_HEAD, json::SEARCH_TAIL);
+        let published = self.files.get("search.json");
+        joined(
+            "search.json",
+            &mut self.spare_search,
+            published,
+            head,
+            &records,
+            tail,
+        )
     }
 
     /// Every file, sorted by path (for tests and comparisons).
@@ -488,20 +491,30 @@ impl LiveSite {
     }
 }
 
-/// [`json::join`] into `spare`'s memory when nothing else holds it.
-fn join_into<'r, R: AsRef<[&'r [u8]]>>(
-    spare: Option<Arc<Vec<u8>>>,
+/// The JSON file `path` joined from its records ([`json::join_onto`]) into
+/// the memory of `spare` when nothing else holds it; `published`, the
+/// version serve shows now, becomes the next spare: it is free again once
+/// serve has replaced it (unless a request still reads it).
+fn joined<'r, R: AsRef<[&'r [u8]]>>(
+    path: &str,
+    spare: &mut Option<Arc<Vec<u8>>>,
+    published: Option<&OutputFile>,
     head: &[u8],
     records: &[R],
     tail: &[u8],
-) -> Arc<Vec<u8>> {
-    let mut buf = match spare.map(Arc::try_unwrap) {
+) -> OutputFile {
+    let mut buf = match spare.take().map(Arc::try_unwrap) {
         Some(Ok(buf)) => buf,
         _ => Vec::new(),
     };
     buf.clear();
     json::join_onto(&mut buf, head, records, tail);
-    Arc::new(buf)
+    *spare = published.map(|f| f.bytes.clone());
+    OutputFile {
+        path: path.into(),
+        bytes: Arc::new(buf),
+        key: 0,
+    }
 }
 
 fn record(f: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {

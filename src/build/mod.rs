@@ -312,29 +312,33 @@ fn resolve_list(
 /// the sink may have received some files: it is the sink's job to keep them
 /// from the user's output until the build has succeeded.
 pub fn build_into(opts: &BuildOptions, sink: &dyn Sink) -> Result<Report, Diagnostics> {
-    let p = prepare(opts, None)?;
-    let (report, _) = render_prepared(opts, p, sink, &site::pages::Scope::default())?;
+    let (p, journal) = prepare(opts, None)?;
+    let (report, _) = render_prepared(opts, &p, journal, sink, &site::pages::Scope::default())?;
     Ok(report)
 }
 
 /// A site loaded, annotated, its theme loaded and its model assembled: all
-/// that rendering its pages needs.
-pub struct Prepared {
+/// that rendering its pages needs, and what `serve` keeps of a build to
+/// update in place.
+pub(crate) struct Prepared {
     pub annotated: Annotated,
     pub theme: Theme,
     pub model: site::Site,
     pub lists: site::pages::Lists,
-    /// Warnings so far.
-    pub diags: Diagnostics,
+}
+
+/// A build's journal: its warnings so far and the time of its stages.
+pub(crate) struct Journal {
+    diags: Diagnostics,
     timer: Timer,
 }
 
 /// Stages 1 to 4 short of rendering: load and annotate (reusing unchanged
 /// articles from `cache`), load the theme, assemble the site model.
-pub fn prepare(
+pub(crate) fn prepare(
     opts: &BuildOptions,
     cache: Option<&Mutex<ArticleCache>>,
-) -> Result<Prepared, Diagnostics> {
+) -> Result<(Prepared, Journal), Diagnostics> {
     let mut timer = Timer {
         on: opts.timings,
         last: Instant::now(),
@@ -357,34 +361,30 @@ pub fn prepare(
     let model = site::Site::assemble(&annotated);
     let lists = site::pages::Lists::new(&annotated, &model, &theme);
     timer.lap("assemble", "rendering pages");
-    Ok(Prepared {
+    let p = Prepared {
         annotated,
         theme,
         model,
         lists,
-        diags,
-        timer,
-    })
+    };
+    Ok((p, Journal { diags, timer }))
 }
 
-/// Stage 4 and the end of a build: every page of a prepared
-/// site into `sink`. Gives the report, and the site for whoever keeps it.
+/// Stage 4 and the end of a build: the pages of `scope` of a prepared site
+/// into `sink`. Gives the report and every file's path.
 pub(crate) fn render_prepared(
     opts: &BuildOptions,
-    p: Prepared,
+    p: &Prepared,
+    journal: Journal,
     sink: &dyn Sink,
     scope: &site::pages::Scope,
-) -> Result<(Report, Kept), Diagnostics> {
-    let Prepared {
-        annotated,
-        theme,
-        model,
-        lists,
+) -> Result<(Report, Vec<String>), Diagnostics> {
+    let Journal {
         mut diags,
         mut timer,
-    } = p;
-    let paths = match site::render_all(&opts.root, &annotated, &model, &lists, &theme, sink, scope)
-    {
+    } = journal;
+    let (a, model) = (&p.annotated, &p.model);
+    let paths = match site::render_all(&opts.root, a, model, &p.lists, &p.theme, sink, scope) {
         Ok(p) => p,
         Err(d) => {
             diags.extend(d);
@@ -394,35 +394,18 @@ pub(crate) fn render_prepared(
     timer.lap("render", "");
     timer.progress.finish();
     if opts.lint {
-        diags.extend(site::lint::lint(&annotated, &model, &paths));
+        diags.extend(site::lint::lint(a, model, &paths));
     }
     let stats = Stats {
-        articles: annotated.content.articles.len(),
-        entities: annotated.content.entities.len(),
+        articles: a.content.articles.len(),
+        entities: a.content.entities.len(),
         pages: paths.iter().filter(|p| p.ends_with(".html")).count(),
     };
     let report = Report {
         warnings: diags,
         stats,
-        config: annotated.config.clone(),
+        config: a.config.clone(),
         timings: timer.spans,
     };
-    let kept = Kept {
-        annotated,
-        theme,
-        model,
-        lists,
-        paths,
-    };
-    Ok((report, kept))
-}
-
-/// What a build leaves for `serve` to update in place.
-pub(crate) struct Kept {
-    pub annotated: Annotated,
-    pub theme: Theme,
-    pub model: site::Site,
-    pub lists: site::pages::Lists,
-    /// Every file of the site.
-    pub paths: Vec<String>,
+    Ok((report, paths))
 }
