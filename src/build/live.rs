@@ -18,7 +18,7 @@ use super::{
 use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
 use crate::render::highlight::Highlighter;
-use crate::site::pages::{with_ctx, Scope};
+use crate::site::pages::Scope;
 use crate::site::{feeds, json, OutputFile, Sink};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
@@ -174,23 +174,22 @@ impl LiveSite {
             .map(|(i, a)| (a.file.path.clone(), i))
             .collect();
         let k = &kept;
-        let (entity_records, search_records) =
-            with_ctx(&k.annotated, &k.model, &k.lists, &k.theme, |cx| {
-                let none = HashSet::new();
-                let entities = (0..k.annotated.content.entities.len())
-                    .into_par_iter()
-                    .map(|e| {
-                        let mut r = EntityRecord::default();
-                        r.remake(cx, e, &none);
-                        r
-                    })
-                    .collect();
-                let articles = (0..k.annotated.content.articles.len())
-                    .into_par_iter()
-                    .map(|i| record(|out| json::search_record(cx, i, out)))
-                    .collect();
-                (entities, articles)
-            });
+        let (entity_records, search_records) = k.with_ctx(|cx| {
+            let none = HashSet::new();
+            let entities = (0..k.annotated.content.entities.len())
+                .into_par_iter()
+                .map(|e| {
+                    let mut r = EntityRecord::default();
+                    r.remake(cx, e, &none);
+                    r
+                })
+                .collect();
+            let articles = (0..k.annotated.content.articles.len())
+                .into_par_iter()
+                .map(|i| record(|out| json::search_record(cx, i, out)))
+                .collect();
+            (entities, articles)
+        });
         let mut live = LiveSite {
             opts: opts.clone(),
             kept,
@@ -334,15 +333,7 @@ impl LiveSite {
             previous: Some(&self.files),
             fresh: Mutex::new(Vec::new()),
         };
-        let paths = match crate::site::render_all(
-            &self.opts.root,
-            &kept.annotated,
-            &kept.model,
-            &kept.lists,
-            &kept.theme,
-            &sink,
-            &scope,
-        ) {
+        let paths = match kept.render(&self.opts.root, &sink, &scope) {
             Ok(p) => p,
             Err(d) => {
                 // The model holds the edit, the pages do not: only a whole
@@ -393,25 +384,19 @@ impl LiveSite {
         let touched_set: HashSet<usize> = touched.entities.iter().copied().collect();
         let changed_set: HashSet<usize> = changed.iter().copied().collect();
         let (entity_records, search_records) = (&mut self.entity_records, &mut self.search_records);
-        with_ctx(
-            &kept.annotated,
-            &kept.model,
-            &kept.lists,
-            &kept.theme,
-            |cx| {
-                entity_records
-                    .par_iter_mut()
-                    .enumerate()
-                    .filter(|(e, _)| touched_set.contains(e))
-                    .for_each(|(e, r)| r.remake(cx, e, &changed_set));
-                for (i, out) in search_records.iter_mut().enumerate() {
-                    if changed_set.contains(&i) {
-                        out.clear();
-                        json::search_record(cx, i, out);
-                    }
+        kept.with_ctx(|cx| {
+            entity_records
+                .par_iter_mut()
+                .enumerate()
+                .filter(|(e, _)| touched_set.contains(e))
+                .for_each(|(e, r)| r.remake(cx, e, &changed_set));
+            for (i, out) in search_records.iter_mut().enumerate() {
+                if changed_set.contains(&i) {
+                    out.clear();
+                    json::search_record(cx, i, out);
                 }
-            },
-        );
+            }
+        });
         edited.changed.push(self.entities_json());
         edited.changed.push(self.search_json());
         for p in &edited.removed {
@@ -423,13 +408,7 @@ impl LiveSite {
         if pages_added || !edited.removed.is_empty() {
             let kept = &self.kept;
             let all: Vec<String> = self.files.keys().cloned().collect();
-            let sitemap = with_ctx(
-                &kept.annotated,
-                &kept.model,
-                &kept.lists,
-                &kept.theme,
-                |cx| feeds::sitemap(cx, &all),
-            );
+            let sitemap = kept.with_ctx(|cx| feeds::sitemap(cx, &all));
             let parts: HashSet<&str> = sitemap.iter().map(|f| f.path.as_str()).collect();
             let gone: Vec<String> = self
                 .files

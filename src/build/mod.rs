@@ -327,6 +327,24 @@ pub(crate) struct Prepared {
     pub lists: site::pages::Lists,
 }
 
+impl Prepared {
+    /// Renders the pages of `scope` into `sink`; gives the paths written or kept.
+    pub fn render(
+        &self,
+        root: &Path,
+        sink: &dyn Sink,
+        scope: &site::pages::Scope,
+    ) -> Result<Vec<String>, Diagnostics> {
+        let (a, t) = (&self.annotated, &self.theme);
+        site::render_all(root, a, &self.model, &self.lists, t, sink, scope)
+    }
+
+    /// Runs `f` with the context its pages are made in.
+    pub fn with_ctx<R>(&self, f: impl FnOnce(&site::pages::Ctx) -> R) -> R {
+        site::pages::with_ctx(&self.annotated, &self.model, &self.lists, &self.theme, f)
+    }
+}
+
 /// A build's journal: its warnings so far and the time of its stages.
 pub(crate) struct Journal {
     diags: Diagnostics,
@@ -384,7 +402,7 @@ pub(crate) fn render_prepared(
         mut timer,
     } = journal;
     let (a, model) = (&p.annotated, &p.model);
-    let paths = match site::render_all(&opts.root, a, model, &p.lists, &p.theme, sink, scope) {
+    let paths = match p.render(&opts.root, sink, scope) {
         Ok(p) => p,
         Err(d) => {
             diags.extend(d);
