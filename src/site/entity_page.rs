@@ -2,7 +2,9 @@
 //! snippets linking to each mention, paginated for very popular entities.
 
 use super::capitalise;
-use super::pages::{paginator, safe_link, Ctx, ENTITY_PAGE_SIZE, SNIPPETS_SHOWN};
+use super::pages::{
+    page_count, page_range, paginator, safe_link, Ctx, ENTITY_PAGE_SIZE, SNIPPETS_SHOWN,
+};
 use super::OutputFile;
 use crate::diagnostics::Diagnostic;
 use serde_json::{json, Value};
@@ -49,11 +51,10 @@ pub(super) fn entity_pages(cx: &Ctx, e: usize) -> Result<Vec<Option<OutputFile>>
         })
         .collect();
     let list = &site.mentions_of[e];
-    let total_pages = list.len().div_ceil(ENTITY_PAGE_SIZE).max(1);
+    let total_pages = page_count(list.len(), ENTITY_PAGE_SIZE);
     let mut out = Vec::with_capacity(total_pages);
     for p in 1..=total_pages {
-        let range =
-            ((p - 1) * ENTITY_PAGE_SIZE).min(list.len())..(p * ENTITY_PAGE_SIZE).min(list.len());
+        let range = page_range(p, ENTITY_PAGE_SIZE, list.len());
         let shown: Vec<(u64, u64, usize)> = list[range.clone()]
             .iter()
             .map(|(ai, ms)| (cx.summary_hash[*ai], a.articles[*ai].r.hash, ms.len()))

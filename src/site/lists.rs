@@ -1,7 +1,7 @@
 //! The list pages: home (paginated), the entity index, tags and tag pages,
 //! the archive by year and month, and free-standing pages.
 
-use super::pages::{paginator, Ctx, HOME_PAGE_SIZE, TAG_PAGE_SIZE};
+use super::pages::{page_count, page_range, paginator, Ctx, HOME_PAGE_SIZE, TAG_PAGE_SIZE};
 use super::OutputFile;
 use crate::diagnostics::Diagnostic;
 use rayon::prelude::*;
@@ -10,11 +10,11 @@ use serde_json::{json, Value};
 pub(super) fn home_pages(cx: &Ctx) -> Result<Vec<Option<OutputFile>>, Diagnostic> {
     let urls = &cx.site.urls;
     let n = cx.summaries.len();
-    let total = n.div_ceil(HOME_PAGE_SIZE).max(1);
+    let total = page_count(n, HOME_PAGE_SIZE);
     (1..=total)
         .into_par_iter()
         .map(|p| {
-            let range = ((p - 1) * HOME_PAGE_SIZE).min(n)..(p * HOME_PAGE_SIZE).min(n);
+            let range = page_range(p, HOME_PAGE_SIZE, n);
             let key = cx.key("index", (p, total, &cx.summary_hash[range.clone()]));
             cx.page("index.html", &urls.home(p), key, || {
                 let articles = &cx.summaries[range];
@@ -72,7 +72,7 @@ pub(super) fn tag_pages(cx: &Ctx) -> Result<Vec<Option<OutputFile>>, Diagnostic>
     let pages: Vec<(&super::Tag, usize, usize)> = tags
         .iter()
         .flat_map(|t| {
-            let total = t.articles.len().div_ceil(TAG_PAGE_SIZE).max(1);
+            let total = page_count(t.articles.len(), TAG_PAGE_SIZE);
             (1..=total).map(move |p| (*t, p, total))
         })
         .collect();
@@ -80,7 +80,7 @@ pub(super) fn tag_pages(cx: &Ctx) -> Result<Vec<Option<OutputFile>>, Diagnostic>
         .into_par_iter()
         .map(|(t, p, total)| {
             let n = t.articles.len();
-            let range = ((p - 1) * TAG_PAGE_SIZE).min(n)..(p * TAG_PAGE_SIZE).min(n);
+            let range = page_range(p, TAG_PAGE_SIZE, n);
             let shown = &t.articles[range];
             let hashes: Vec<u64> = shown.iter().map(|&i| cx.summary_hash[i]).collect();
             let key = cx.key("tag", (&t.slug, &t.name, p, total, n, hashes));

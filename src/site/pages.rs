@@ -350,6 +350,16 @@ pub fn safe_link(url: &str) -> bool {
     u.starts_with("https://") || u.starts_with("http://") || u.starts_with("mailto:")
 }
 
+/// How many pages `n` items make at `size` a page (at least one).
+pub(super) fn page_count(n: usize, size: usize) -> usize {
+    n.div_ceil(size).max(1)
+}
+
+/// The items of page `p` (from 1) of `n` items at `size` a page.
+pub(super) fn page_range(p: usize, size: usize, n: usize) -> std::ops::Range<usize> {
+    ((p - 1) * size).min(n)..(p * size).min(n)
+}
+
 pub(super) fn paginator(current: usize, total: usize, url: impl Fn(usize) -> String) -> Value {
     json!({
         "current": current, "total": total,
