@@ -108,14 +108,11 @@ pub fn load_articles<T: Send>(
         .into_iter()
         .partition(|p| p.extension().is_some_and(|e| e == "md"));
     let md_set: std::collections::HashSet<&PathBuf> = md.iter().collect();
-    let mut sidecar_of: HashMap<PathBuf, PathBuf> = HashMap::new();
-    for s in sidecars
+    let mut sidecar_by_article: HashMap<PathBuf, PathBuf> = HashMap::new();
+    for (s, article) in sidecars
         .iter()
-        .filter(|p| p.to_string_lossy().ends_with(".annotations.toml"))
+        .filter_map(|s| Some((s, article_beside(s)?)))
     {
-        let name = s.file_name().unwrap_or_default().to_string_lossy();
-        let stem = name.trim_end_matches(".annotations.toml");
-        let article = s.with_file_name(format!("{stem}.md"));
         if !md_set.contains(&article) {
             diags.push(Diagnostic::file(
                 Severity::Warning,
@@ -126,13 +123,13 @@ pub fn load_articles<T: Send>(
                 ),
             ));
         }
-        sidecar_of.insert(article, s.clone());
+        sidecar_by_article.insert(article, s.clone());
     }
     type Loaded<T> = (Option<(Article, T)>, Vec<Diagnostic>);
     let results: Vec<Loaded<T>> = md
         .par_iter()
         .map(|p| {
-            let (a, d) = load_article(root, p, sidecar_of.get(p), drafts);
+            let (a, d) = load_article(root, p, sidecar_by_article.get(p), drafts);
             (
                 a.map(|mut a| {
                     let t = with(&mut a);
@@ -173,6 +170,15 @@ pub fn load_one_article(
 pub fn sidecar_of(md: &Path) -> PathBuf {
     let stem = md.file_stem().unwrap_or_default().to_string_lossy();
     md.with_file_name(format!("{stem}.annotations.toml"))
+}
+
+/// The article a sidecar file belongs to (`NAME.md` beside
+/// `NAME.annotations.toml`): the inverse of [`sidecar_of`]. `None` for a
+/// file that is not a sidecar.
+fn article_beside(sidecar: &Path) -> Option<PathBuf> {
+    let name = sidecar.file_name()?.to_string_lossy();
+    let stem = name.strip_suffix(".annotations.toml")?;
+    Some(sidecar.with_file_name(format!("{stem}.md")))
 }
 
 /// Which Markdown files `content/articles/` holds (drafts included), as a
@@ -222,9 +228,8 @@ pub fn article_of(rel: &Path) -> Option<PathBuf> {
     {
         return None;
     }
-    let name = rel.file_name()?.to_str()?;
-    if let Some(stem) = name.strip_suffix(".annotations.toml") {
-        return Some(rel.with_file_name(format!("{stem}.md")));
+    if let Some(md) = article_beside(rel) {
+        return Some(md);
     }
     rel.extension()
         .is_some_and(|e| e == "md")
