@@ -81,12 +81,7 @@ impl Rebuilder {
                 Ok(Some(edited)) => {
                     state.update(&edited.changed, &edited.removed);
                     self.pending.clear();
-                    return Outcome::Built {
-                        stats: live.stats(),
-                        warnings: live.warnings.clone(),
-                        took: start.elapsed(),
-                        url: self.base_url.clone(),
-                    };
+                    return built(live, start, &self.base_url);
                 }
                 Ok(None) => {}
                 Err(diags) => {
@@ -98,12 +93,7 @@ impl Rebuilder {
         match self.build() {
             Ok(live) => {
                 state.publish(live.files.values(), live.base_path());
-                let outcome = Outcome::Built {
-                    stats: live.stats(),
-                    warnings: live.warnings.clone(),
-                    took: start.elapsed(),
-                    url: self.base_url.clone(),
-                };
+                let outcome = built(&live, start, &self.base_url);
                 self.last = Some(live);
                 self.pending.clear();
                 self.whole = false;
@@ -135,6 +125,16 @@ impl Rebuilder {
             ..Default::default()
         };
         LiveSite::build(&opts, self.last.as_ref(), &self.cache)
+    }
+}
+
+/// What a successful rebuild that started at `start` tells the terminal.
+fn built(live: &LiveSite, start: Instant, url: &str) -> Outcome {
+    Outcome::Built {
+        stats: live.stats(),
+        warnings: live.warnings.clone(),
+        took: start.elapsed(),
+        url: url.to_string(),
     }
 }
 
