@@ -1,7 +1,7 @@
 //! An article's page: its text and notes, the entities it mentions grouped by
 //! kind, its neighbours by date and its related articles.
 
-use super::pages::Ctx;
+use super::pages::{object, Ctx};
 use super::OutputFile;
 use crate::diagnostics::Diagnostic;
 use serde_json::{json, Value};
@@ -38,7 +38,9 @@ pub(super) fn article_page(cx: &Ctx, i: usize) -> Result<Option<OutputFile>, Dia
                 .map(|&(e, c)| cx.entity_item(e, c))
                 .collect();
             if !ents.is_empty() {
-                groups.push(json!({"kind": kind.key, "label": kind.label, "entities": ents}));
+                let mut g = json!({"kind": kind.key, "label": kind.label});
+                g["entities"] = Value::Array(ents);
+                groups.push(g);
             }
         }
         let related: Vec<Value> = site.related[i]
@@ -54,10 +56,10 @@ pub(super) fn article_page(cx: &Ctx, i: usize) -> Result<Option<OutputFile>, Dia
         article["content"] = Value::String(html.body);
         article["notes"] = Value::String(html.notes);
         article["source"] = json!(art.meta.source.clone().unwrap_or_default());
-        article["entity_groups"] = json!(groups);
+        article["entity_groups"] = Value::Array(groups);
         article["prev"] = cx.summaries.get(prev).cloned().unwrap_or(Value::Null);
         article["next"] = next.map_or(Value::Null, |n| cx.summaries[n].clone());
-        article["related"] = json!(related);
-        json!({ "article": article })
+        article["related"] = Value::Array(related);
+        object([("article", article)])
     })
 }

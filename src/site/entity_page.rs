@@ -3,7 +3,7 @@
 
 use super::capitalise;
 use super::pages::{
-    page_count, page_range, paginator, safe_link, Ctx, ENTITY_PAGE_SIZE, SNIPPETS_SHOWN,
+    object, page_count, page_range, paginator, safe_link, Ctx, ENTITY_PAGE_SIZE, SNIPPETS_SHOWN,
 };
 use super::OutputFile;
 use crate::diagnostics::Diagnostic;
@@ -70,8 +70,9 @@ pub(super) fn entity_pages(cx: &Ctx, e: usize) -> Result<Vec<Option<OutputFile>>
         } else {
             cx.key("entity", (e, p, total_pages, shown))
         };
-        let mentions = || -> Vec<Value> {
-            list[range.clone()]
+        let mentions =
+            || -> Vec<Value> {
+                list[range.clone()]
             .iter()
             .map(|(ai, ms)| {
                 let art = &a.content.articles[*ai];
@@ -82,25 +83,34 @@ pub(super) fn entity_pages(cx: &Ctx, e: usize) -> Result<Vec<Option<OutputFile>>
                     .take(SNIPPETS_SHOWN)
                     .map(|&mi| {
                         let m = &doc.mentions[mi];
-                        json!({"html": snippet_html(doc.snippet_parts(mi)), "url": format!("{article_url}#m-{}-{}", ent.id, m.n)})
+                        object([
+                            ("html", Value::String(snippet_html(doc.snippet_parts(mi)))),
+                            ("url", Value::String(format!("{article_url}#m-{}-{}", ent.id, m.n))),
+                        ])
                     })
                     .collect();
-                json!({
+                let mut item = json!({
                     "title": art.meta.title, "url": article_url, "date": art.meta.date.iso(),
-                    "date_display": art.meta.date.display(), "count": ms.len(), "snippets": snippets,
-                })
+                    "date_display": art.meta.date.display(), "count": ms.len(),
+                });
+                item["snippets"] = Value::Array(snippets);
+                item
             })
             .collect()
-        };
+            };
         out.push(cx.page("entity.html", &urls.entity(&ent.id, p), key, || {
-            let mut v = json!({
-                "entity": entity, "mentions": mentions(),
-                "paginator": paginator(p, total_pages, |k| urls.entity(&ent.id, k)),
-            });
+            let mut v = object([
+                ("entity", entity.clone()),
+                ("mentions", Value::Array(mentions())),
+                (
+                    "paginator",
+                    paginator(p, total_pages, |k| urls.entity(&ent.id, k)),
+                ),
+            ]);
             if first {
                 v["total_articles"] = json!(list.len());
                 v["total_mentions"] = json!(site.mention_count[e]);
-                v["co_mentioned"] = json!(co);
+                v["co_mentioned"] = Value::Array(co.clone());
             }
             v
         })?);

@@ -1,7 +1,7 @@
 //! The list pages: home (paginated), the entity index, tags and tag pages,
 //! the archive by year and month, and free-standing pages.
 
-use super::pages::{page_count, page_range, paginator, Ctx, HOME_PAGE_SIZE, TAG_PAGE_SIZE};
+use super::pages::{object, page_count, page_range, paginator, Ctx, HOME_PAGE_SIZE, TAG_PAGE_SIZE};
 use super::OutputFile;
 use crate::diagnostics::Diagnostic;
 use rayon::prelude::*;
@@ -17,8 +17,10 @@ pub(super) fn home_pages(cx: &Ctx) -> Result<Vec<Option<OutputFile>>, Diagnostic
             let range = page_range(p, HOME_PAGE_SIZE, n);
             let key = cx.key("index", (p, total, &cx.summary_hash[range.clone()]));
             cx.page("index.html", &urls.home(p), key, || {
-                let articles = &cx.summaries[range];
-                json!({"articles": articles, "paginator": paginator(p, total, |k| urls.home(k))})
+                object([
+                    ("articles", Value::Array(cx.summaries[range].to_vec())),
+                    ("paginator", paginator(p, total, |k| urls.home(k))),
+                ])
             })
         })
         .collect()
@@ -27,12 +29,9 @@ pub(super) fn home_pages(cx: &Ctx) -> Result<Vec<Option<OutputFile>>, Diagnostic
 pub(super) fn entities_index(cx: &Ctx) -> Result<Option<OutputFile>, Diagnostic> {
     // Names, kinds and summaries are in the global key (the entities' files).
     let key = cx.key("entities", &cx.site.mention_count);
-    cx.page(
-        "entities.html",
-        &cx.site.urls.entities(),
-        key,
-        || json!({ "groups": entity_groups(cx) }),
-    )
+    cx.page("entities.html", &cx.site.urls.entities(), key, || {
+        object([("groups", Value::Array(entity_groups(cx)))])
+    })
 }
 
 fn entity_groups(cx: &Ctx) -> Vec<Value> {
@@ -53,7 +52,9 @@ fn entity_groups(cx: &Ctx) -> Vec<Value> {
                 let key = |v: &Value| v["name"].as_str().unwrap_or("").to_lowercase();
                 key(x).cmp(&key(y))
             });
-            groups.push(json!({"kind": kind.key, "label": kind.label, "entities": ents}));
+            let mut g = json!({"kind": kind.key, "label": kind.label});
+            g["entities"] = Value::Array(ents);
+            groups.push(g);
         }
     }
     groups
@@ -67,7 +68,11 @@ pub(super) fn tag_pages(cx: &Ctx) -> Result<Vec<Option<OutputFile>>, Diagnostic>
         .iter()
         .map(|t| json!({"name": t.name, "url": urls.tag(&t.slug), "count": t.articles.len()}))
         .collect();
-    let index = cx.render("tags.html", &urls.tags(), json!({ "tags": list }))?;
+    let index = cx.render(
+        "tags.html",
+        &urls.tags(),
+        object([("tags", Value::Array(list))]),
+    )?;
     // Every page of every tag, made in parallel.
     let pages: Vec<(&super::Tag, usize, usize)> = tags
         .iter()
@@ -85,12 +90,18 @@ pub(super) fn tag_pages(cx: &Ctx) -> Result<Vec<Option<OutputFile>>, Diagnostic>
             let hashes: Vec<u64> = shown.iter().map(|&i| cx.summary_hash[i]).collect();
             let key = cx.key("tag", (&t.slug, &t.name, p, total, n, hashes));
             cx.page("tag.html", &urls.tag_page(&t.slug, p), key, || {
-                let articles: Vec<&Value> = shown.iter().map(|&i| &cx.summaries[i]).collect();
-                json!({
-                    "tag": {"name": t.name, "url": urls.tag(&t.slug), "count": n},
-                    "articles": articles,
-                    "paginator": paginator(p, total, |k| urls.tag_page(&t.slug, k)),
-                })
+                let articles: Vec<Value> = shown.iter().map(|&i| cx.summaries[i].clone()).collect();
+                object([
+                    (
+                        "tag",
+                        json!({"name": t.name, "url": urls.tag(&t.slug), "count": n}),
+                    ),
+                    ("articles", Value::Array(articles)),
+                    (
+                        "paginator",
+                        paginator(p, total, |k| urls.tag_page(&t.slug, k)),
+                    ),
+                ])
             })
         })
         .collect::<Result<_, _>>()?;
@@ -104,12 +115,9 @@ type Year = (u16, Vec<(u8, Vec<Value>)>);
 pub(super) fn archive(cx: &Ctx) -> Result<Option<OutputFile>, Diagnostic> {
     // Years and months come from the dates, which the summaries hold.
     let key = cx.key("archive", cx.summary_hash);
-    cx.page(
-        "archive.html",
-        &cx.site.urls.archive(),
-        key,
-        || json!({ "years": years(cx) }),
-    )
+    cx.page("archive.html", &cx.site.urls.archive(), key, || {
+        object([("years", Value::Array(years(cx)))])
+    })
 }
 
 fn years(cx: &Ctx) -> Vec<Value> {
@@ -127,10 +135,14 @@ fn years(cx: &Ctx) -> Vec<Value> {
                         seconds: None,
                     }
                     .month_name();
-                    json!({"month": m, "name": name, "articles": arts})
+                    let mut month = json!({"month": m, "name": name});
+                    month["articles"] = Value::Array(arts);
+                    month
                 })
                 .collect();
-            years.push(json!({"year": y, "months": months}));
+            let mut year = json!({ "year": y });
+            year["months"] = Value::Array(months);
+            years.push(year);
         }
     };
     for (i, art) in cx.a.content.articles.iter().enumerate() {

@@ -360,6 +360,18 @@ pub(super) fn page_range(p: usize, size: usize, n: usize) -> std::ops::Range<usi
     ((p - 1) * size).min(n)..(p * size).min(n)
 }
 
+/// A JSON object of `fields`, moved in. `json!` copies every `Value` given
+/// to it by serialising it again: for page contexts (an article's HTML, an
+/// entity's mention list) that copy was a tenth of a build's CPU.
+pub(super) fn object<const N: usize>(fields: [(&str, Value); N]) -> Value {
+    Value::Object(
+        fields
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect(),
+    )
+}
+
 pub(super) fn paginator(current: usize, total: usize, url: impl Fn(usize) -> String) -> Value {
     json!({
         "current": current, "total": total,
