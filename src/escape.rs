@@ -1,5 +1,5 @@
 //! Escaping user text for where it lands: HTML text and attributes, XML,
-//! URL paths. (JSON goes through serde_json.)
+//! URL paths, JSON strings.
 
 /// Escapes `& < > " '` — safe in HTML text, quoted attributes and XML.
 pub fn html(s: &str) -> String {
@@ -27,6 +27,42 @@ pub fn push_html(out: &mut String, s: &str) {
         run = i + 1;
     }
     out.push_str(&s[run..]);
+}
+
+/// Appends `s` as a quoted JSON string, escaped as serde_json escapes it
+/// (`"`, `\\`, control characters) and `<`, `>`, `&` as `\u003c`,
+/// `\u003e`, `\u0026`: the same string to a JSON parser, and safe should
+/// the data ever be inlined into an HTML page. Runs between escapes are
+/// copied whole, as in [`push_html`].
+pub fn push_json(out: &mut Vec<u8>, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push(b'"');
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let short: &[u8] = match b {
+            b'"' => b"\\\"",
+            b'\\' => b"\\\\",
+            b'\n' => b"\\n",
+            b'\r' => b"\\r",
+            b'\t' => b"\\t",
+            0x08 => b"\\b",
+            0x0c => b"\\f",
+            b'<' | b'>' | b'&' | 0..=0x1f => b"",
+            _ => continue,
+        };
+        out.extend_from_slice(&bytes[run..i]);
+        if short.is_empty() {
+            out.extend_from_slice(b"\\u00");
+            out.push(HEX[usize::from(b >> 4)]);
+            out.push(HEX[usize::from(b & 0xf)]);
+        } else {
+            out.extend_from_slice(short);
+        }
+        run = i + 1;
+    }
+    out.extend_from_slice(&bytes[run..]);
+    out.push(b'"');
 }
 
 /// Percent-encodes one URL path segment: everything but unreserved ASCII.
@@ -63,6 +99,33 @@ pub fn url_decode(s: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn json(s: &str) -> String {
+        let mut out = Vec::new();
+        push_json(&mut out, s);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn json_strings_escape_markup_quotes_and_controls() {
+        assert_eq!(
+            json("<a href=\"x\">&\\\n\u{1}é</a>"),
+            r#""\u003ca href=\"x\"\u003e\u0026\\\n\u0001é\u003c/a\u003e""#
+        );
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn json_strings_read_back_as_written(s in "\\PC*|[\\x00-\\x7f]*") {
+            let j = json(&s);
+            proptest::prop_assert_eq!(serde_json::from_str::<String>(&j).unwrap(), s.clone());
+            proptest::prop_assert!(!j.contains(['<', '>', '&']));
+            // Everything but the three markup characters as serde_json writes it.
+            let serde = serde_json::to_string(&s).unwrap()
+                .replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
+            proptest::prop_assert_eq!(j, serde);
+        }
+    }
 
     #[test]
     fn escapes_markup_and_quotes() {

@@ -8,33 +8,12 @@
 
 use super::pages::Ctx;
 use super::OutputFile;
+use crate::escape::push_json;
 use rayon::prelude::*;
 use std::io::{self, Write};
 
-/// Appends `s` as a JSON string. `<`, `>` and `&` are written as `\u003c`,
-/// `\u003e`, `\u0026`: the same string to a JSON parser, and safe should the
-/// data ever be inlined into an HTML page.
-fn string(out: &mut Vec<u8>, s: &str) {
-    let start = out.len();
-    // Writing into a Vec cannot fail.
-    let _ = serde_json::to_writer(&mut *out, s);
-    if out[start..].iter().any(|b| matches!(b, b'<' | b'>' | b'&')) {
-        let escaped: Vec<u8> = out[start..]
-            .iter()
-            .flat_map(|&b| match b {
-                b'<' => b"\\u003c".to_vec(),
-                b'>' => b"\\u003e".to_vec(),
-                b'&' => b"\\u0026".to_vec(),
-                b => vec![b],
-            })
-            .collect();
-        out.truncate(start);
-        out.extend_from_slice(&escaped);
-    }
-}
-
 fn key(out: &mut Vec<u8>, k: &str) {
-    string(out, k);
+    push_json(out, k);
     out.push(b':');
 }
 
@@ -87,13 +66,13 @@ pub fn entity_head(cx: &Ctx, e: usize, out: &mut Vec<u8>) {
     let ent = &cx.a.content.entities[e];
     out.push(b'{');
     key(out, "id");
-    string(out, &ent.id);
+    push_json(out, &ent.id);
     out.push(b',');
     key(out, "name");
-    string(out, &ent.meta.name);
+    push_json(out, &ent.meta.name);
     out.push(b',');
     key(out, "kind");
-    string(out, &ent.kind);
+    push_json(out, &ent.kind);
     out.push(b',');
     key(out, "aliases");
     out.push(b'[');
@@ -101,14 +80,14 @@ pub fn entity_head(cx: &Ctx, e: usize, out: &mut Vec<u8>) {
         if i > 0 {
             out.push(b',');
         }
-        string(out, alias.get_ref());
+        push_json(out, alias.get_ref());
     }
     out.extend_from_slice(b"],");
     key(out, "summary");
-    string(out, &ent.meta.summary);
+    push_json(out, &ent.meta.summary);
     out.push(b',');
     key(out, "url");
-    string(out, &urls.absolute(&urls.entity(&ent.id, 1)));
+    push_json(out, &urls.absolute(&urls.entity(&ent.id, 1)));
     out.push(b',');
     key(out, "mention_count");
     out.extend_from_slice(cx.site.mention_count[e].to_string().as_bytes());
@@ -128,16 +107,16 @@ pub fn entity_article(cx: &Ctx, e: usize, k: usize, out: &mut Vec<u8>) {
     let doc = &a.articles[*ai].r;
     out.push(b'{');
     key(out, "slug");
-    string(out, &art.slug);
+    push_json(out, &art.slug);
     out.push(b',');
     key(out, "title");
-    string(out, &art.meta.title);
+    push_json(out, &art.meta.title);
     out.push(b',');
     key(out, "date");
-    string(out, &art.meta.date.iso());
+    push_json(out, &art.meta.date.iso());
     out.push(b',');
     key(out, "url");
-    string(out, &url);
+    push_json(out, &url);
     out.push(b',');
     key(out, "mentions");
     out.push(b'[');
@@ -150,13 +129,13 @@ pub fn entity_article(cx: &Ctx, e: usize, k: usize, out: &mut Vec<u8>) {
         let anchor = format!("m-{}-{}", ent.id, m.n);
         out.push(b'{');
         key(out, "anchor");
-        string(out, &anchor);
+        push_json(out, &anchor);
         out.push(b',');
         key(out, "url");
-        string(out, &format!("{url}#{anchor}"));
+        push_json(out, &format!("{url}#{anchor}"));
         out.push(b',');
         key(out, "snippet");
-        string(out, snippet);
+        push_json(out, snippet);
         out.push(b'}');
     }
     out.extend_from_slice(b"]}");
@@ -217,16 +196,16 @@ pub fn search_record(cx: &Ctx, i: usize, out: &mut Vec<u8>) {
     {
         out.push(b'{');
         key(out, "title");
-        string(out, &art.meta.title);
+        push_json(out, &art.meta.title);
         out.push(b',');
         key(out, "url");
-        string(out, &urls.article(&art.slug));
+        push_json(out, &urls.article(&art.slug));
         out.push(b',');
         key(out, "date");
-        string(out, &art.meta.date.iso());
+        push_json(out, &art.meta.date.iso());
         out.push(b',');
         key(out, "summary");
-        string(out, &cx.site.summaries[i]);
+        push_json(out, &cx.site.summaries[i]);
         out.push(b',');
         key(out, "tags");
         out.push(b'[');
@@ -234,7 +213,7 @@ pub fn search_record(cx: &Ctx, i: usize, out: &mut Vec<u8>) {
             if k > 0 {
                 out.push(b',');
             }
-            string(out, &cx.site.tags[t].name);
+            push_json(out, &cx.site.tags[t].name);
         }
         out.extend_from_slice(b"],");
         key(out, "entities");
@@ -243,7 +222,7 @@ pub fn search_record(cx: &Ctx, i: usize, out: &mut Vec<u8>) {
             if k > 0 {
                 out.push(b',');
             }
-            string(out, &a.content.entities[e as usize].meta.name);
+            push_json(out, &a.content.entities[e as usize].meta.name);
         }
         out.extend_from_slice(b"]}");
     }
