@@ -85,9 +85,22 @@ pub struct AFlow {
     pub flow: Flow,
     pub spans: Vec<Span>,
     pub markers: Vec<Marker>,
-    pub links: Vec<LinkTarget>,
-    /// Flow-local footnote reference index → document reference index.
-    pub refs: Vec<usize>,
+    /// The targets of the entity links in this flow, by their index in
+    /// the document (the parser numbers links across body and footnotes).
+    pub links: HashMap<usize, LinkTarget>,
+    /// How many of the document's footnote references this flow's own can
+    /// name: the parser numbers references across the body and footnotes,
+    /// so a flow's reference `r` is the document's reference `r`; a note
+    /// that a standoff annotation adds names none. (A table per flow made a
+    /// document of thousands of footnotes quadratic in memory.)
+    pub refs: usize,
+}
+
+impl AFlow {
+    /// The document's reference for this flow's footnote reference `r`.
+    pub fn doc_ref(&self, r: usize) -> Option<usize> {
+        (r < self.refs).then_some(r)
+    }
 }
 
 /// A reference to a note, once numbered.
@@ -133,7 +146,7 @@ fn link_mentions(d: &mut AnnotatedDoc, fi: usize) {
     for (bi, block) in af.flow.blocks.iter().enumerate() {
         for it in block.items.clone() {
             if let Item::EntityStart { link, .. } = af.flow.items[it] {
-                if let Some(entity) = af.links.get(link).and_then(|l| l.entity) {
+                if let Some(entity) = af.links.get(&link).and_then(|l| l.entity) {
                     let r = doc::item_view_range(block, it + 1);
                     new.push((link, entity, bi, r.start, r.end));
                 }
@@ -142,7 +155,9 @@ fn link_mentions(d: &mut AnnotatedDoc, fi: usize) {
     }
     for (link, entity, bi, s, e) in new {
         let m = place::push_mention(d, fi, bi, s, e, entity, Origin::Link);
-        d.flows[fi].links[link].mention = Some(m);
+        if let Some(l) = d.flows[fi].links.get_mut(&link) {
+            l.mention = Some(m);
+        }
     }
 }
 
@@ -160,7 +175,7 @@ pub fn annotate(
     let mut note_of_label: HashMap<String, usize> = HashMap::new();
 
     // Flow 0: the body; then one flow per footnote definition.
-    let mut flows = vec![(parsed.body, parsed.links.clone(), parsed.note_refs.clone())];
+    let mut flows = vec![parsed.body];
     let mut labels = Vec::new();
     for (label, at, flow) in parsed.footnotes {
         if note_of_label.contains_key(&label) {
@@ -173,26 +188,16 @@ pub fn annotate(
         note_of_label.insert(label.clone(), flows.len());
         labels.push((label, at));
         // Links and references inside notes were collected with the body's.
-        flows.push((flow, Vec::new(), Vec::new()));
+        flows.push(flow);
     }
     let (links, note_refs) = (parsed.links, parsed.note_refs);
-    for (fi, (flow, _, _)) in flows.into_iter().enumerate() {
-        let mut af = AFlow {
+    d.flows = flows
+        .into_iter()
+        .map(|flow| AFlow {
             flow,
             ..AFlow::default()
-        };
-        if fi == 0 {
-            af.links = vec![
-                LinkTarget {
-                    entity: None,
-                    mention: None
-                };
-                links.len()
-            ];
-            af.refs = vec![usize::MAX; note_refs.len()];
-        }
-        d.flows.push(af);
-    }
+        })
+        .collect();
     // Notes from footnote definitions: flow i+1.
     for i in 0..labels.len() {
         d.notes.push(Note {
@@ -231,10 +236,17 @@ pub fn annotate(
             diags.push(file.error(*at, format!("footnote [^{label}] has no definition")));
         }
     }
-    let ref_ids: Vec<usize> = (0..note_refs.len()).collect();
     for af in &mut d.flows {
-        af.links = link_targets.clone();
-        af.refs = ref_ids.clone();
+        af.links = af
+            .flow
+            .items
+            .iter()
+            .filter_map(|item| match item {
+                Item::EntityStart { link, .. } => link_targets.get(*link).map(|&t| (*link, t)),
+                _ => None,
+            })
+            .collect();
+        af.refs = note_refs.len();
     }
 
     if settings.mentions {

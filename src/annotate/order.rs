@@ -25,6 +25,13 @@ pub(super) fn number(
     let mut mention_order = Vec::new();
     let mut qi = 0;
     let mut visited = HashSet::new();
+    // Mentions by flow: a note is a flow, and an article may have thousands.
+    let mut mentions_of: Vec<Vec<usize>> = vec![Vec::new(); d.flows.len()];
+    for (mi, m) in d.mentions.iter().enumerate() {
+        if let Some(list) = mentions_of.get_mut(m.flow) {
+            list.push(mi);
+        }
+    }
     while qi < queue.len() {
         let fi = queue[qi];
         qi += 1;
@@ -37,7 +44,7 @@ pub(super) fn number(
         for (bi, block) in af.flow.blocks.iter().enumerate() {
             for it in block.items.clone() {
                 if let Item::NoteRef { note_ref } = af.flow.items[it] {
-                    if let Some(&r) = af.refs.get(note_ref) {
+                    if let Some(r) = af.doc_ref(note_ref) {
                         events.push((bi, doc::view_pos(block, it), 1, r));
                     }
                 }
@@ -46,10 +53,9 @@ pub(super) fn number(
         for m in &af.markers {
             events.push((m.block, m.pos, 1, m.note_ref));
         }
-        for (mi, m) in d.mentions.iter().enumerate() {
-            if m.flow == fi {
-                events.push((m.block, m.start, 0, mi));
-            }
+        for &mi in mentions_of.get(fi).into_iter().flatten() {
+            let m = &d.mentions[mi];
+            events.push((m.block, m.start, 0, mi));
         }
         // Note references in blocks that have no view text still count.
         events.sort();
@@ -73,7 +79,7 @@ pub(super) fn number(
         let refs: Vec<usize> = items
             .iter()
             .filter_map(|i| match i {
-                Item::NoteRef { note_ref } => d.flows[fi].refs.get(*note_ref).copied(),
+                Item::NoteRef { note_ref } => d.flows[fi].doc_ref(*note_ref),
                 _ => None,
             })
             .collect();

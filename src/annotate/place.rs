@@ -193,7 +193,7 @@ pub(super) fn standoff_pass(
             let mut af = sub.flows.into_iter().next().unwrap_or_default();
             // A note's own links stay local to it; footnotes inside a note
             // are not supported (its references resolve to nothing).
-            af.refs.clear();
+            af.refs = 0;
             let flow = d.flows.len();
             d.flows.push(af);
             d.notes.push(Note {

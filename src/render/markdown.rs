@@ -74,6 +74,7 @@ fn render_flow(doc: &AnnotatedDoc, fi: usize, entities: &[EntityRef], hl: &Highl
         }
     }
     let mut events: Vec<Event> = Vec::with_capacity(items.len() + 16);
+    let mut index = FlowIndex::new(af);
     let mut ids_done: HashSet<usize> = HashSet::new();
     // What each EntityStart opened, so EntityEnd closes the same.
     let mut entity_stack: Vec<&'static str> = Vec::new();
@@ -91,6 +92,7 @@ fn render_flow(doc: &AnnotatedDoc, fi: usize, entities: &[EntityRef], hl: &Highl
                     text_item(
                         &mut events,
                         doc,
+                        &mut index,
                         fi,
                         b,
                         i,
@@ -122,7 +124,7 @@ fn render_flow(doc: &AnnotatedDoc, fi: usize, entities: &[EntityRef], hl: &Highl
                 events.push(Event::Html(CowStr::from(hl.block(lang, code))))
             }
             Item::EntityStart { link, in_anchor } => {
-                let target = af.links.get(*link).copied();
+                let target = af.links.get(link).copied();
                 let Some(entity) = target.and_then(|t| t.entity) else {
                     entity_stack.push("");
                     continue;
@@ -156,7 +158,7 @@ fn render_flow(doc: &AnnotatedDoc, fi: usize, entities: &[EntityRef], hl: &Highl
                 }
             }
             Item::NoteRef { note_ref } => {
-                if let Some(r) = af.refs.get(*note_ref).map(|&r| &doc.refs[r]) {
+                if let Some(r) = af.doc_ref(*note_ref).and_then(|r| doc.refs.get(r)) {
                     if let Some(html) = note_ref_html(doc, r) {
                         events.push(Event::InlineHtml(html.into()));
                     }
@@ -222,6 +224,7 @@ fn after_char(s: &str, i: usize) -> usize {
 fn text_item(
     events: &mut Vec<Event>,
     doc: &AnnotatedDoc,
+    index: &mut FlowIndex,
     fi: usize,
     bi: usize,
     it: usize,
@@ -256,10 +259,8 @@ fn text_item(
     };
     // Spans touching this item: (span index, raw start, raw end).
     let mut spans: Vec<(usize, usize, usize)> = Vec::new();
-    for (si, s) in af.spans.iter().enumerate() {
-        if s.block != bi || s.end <= range.start || s.start >= range.end {
-            continue;
-        }
+    for &si in index.spans_touching(&af.spans, bi, &range) {
+        let s = &af.spans[si];
         if let SpanKind::Mention(m) = s.kind {
             if doc.mentions[m].n == 0 {
                 continue;
@@ -271,12 +272,11 @@ fn text_item(
         }
     }
     // Markers whose quote ends inside this item: (raw position, note ref).
-    let mut markers: Vec<(usize, usize)> = Vec::new();
-    for m in &af.markers {
-        if m.block == bi && m.pos > range.start && m.pos <= range.end {
-            markers.push((raw_end(m.pos), m.note_ref));
-        }
-    }
+    let markers: Vec<(usize, usize)> = index
+        .markers_in(&af.markers, bi, &range)
+        .into_iter()
+        .map(|mi| (raw_end(af.markers[mi].pos), af.markers[mi].note_ref))
+        .collect();
     if spans.is_empty() && markers.is_empty() {
         push_plain(events, text, code);
         return;
@@ -304,13 +304,27 @@ fn text_item(
     let mut waiting: Vec<usize> = Vec::new();
     // Open spans: (span index, raw end, closing tag, opened an <a>).
     let mut open: Vec<(usize, usize, &'static str, bool)> = Vec::new();
+    // Spans and markers are walked in step with the pieces, in order: an
+    // item may hold thousands of them (a long paragraph of names).
+    let mut by_pos: Vec<&(usize, usize)> = markers.iter().collect();
+    by_pos.sort_by_key(|m| m.0);
+    let (mut next_span, mut next_marker) = (0, 0);
+    // Spans covering the current piece, outer first.
+    let mut active: Vec<&(usize, usize, usize)> = Vec::new();
     for w in cuts.windows(2) {
         let (a, b) = (w[0], w[1]);
         if a == b {
             continue;
         }
-        let active: Vec<&(usize, usize, usize)> =
-            spans.iter().filter(|s| s.1 <= a && b <= s.2).collect();
+        // Every span edge is a cut: a span that starts by `a` and has not
+        // ended by `a` covers the whole piece.
+        active.retain(|s| s.2 > a);
+        while let Some(s) = spans.get(next_span).filter(|s| s.1 <= a) {
+            if s.2 > a {
+                active.push(s);
+            }
+            next_span += 1;
+        }
         while let Some(top) = open.last() {
             if active.iter().any(|s| s.0 == top.0) {
                 break;
@@ -318,7 +332,7 @@ fn text_item(
             events.push(Event::InlineHtml(top.2.into()));
             open.pop();
         }
-        for s in active {
+        for &s in &active {
             if open.iter().any(|o| o.0 == s.0) {
                 continue;
             }
@@ -337,7 +351,12 @@ fn text_item(
             open.pop();
         }
         // A note reference is a link: never put it inside another one.
-        waiting.extend(markers.iter().filter(|m| m.0 == b).map(|m| m.1));
+        while let Some(m) = by_pos.get(next_marker).filter(|m| m.0 <= b) {
+            if m.0 == b {
+                waiting.push(m.1);
+            }
+            next_marker += 1;
+        }
         if !in_anchor && !open.iter().any(|o| o.3) {
             for r in waiting.drain(..) {
                 push_note_ref(events, doc, r);
@@ -356,6 +375,85 @@ fn text_item(
     }
     if code {
         events.push(Event::InlineHtml("</code>".into()));
+    }
+}
+
+/// The spans and markers of a flow in order of block and position, so that
+/// each text item, rendered in order, finds those touching it without a scan
+/// of all of them: a long paragraph can hold thousands of mentions.
+struct FlowIndex {
+    /// Span indices by (block, start).
+    spans: Vec<usize>,
+    next: usize,
+    /// Spans met so far that may still touch the next item.
+    active: Vec<usize>,
+    last: (usize, usize),
+    /// Marker indices by (block, position), then index.
+    markers: Vec<usize>,
+}
+
+impl FlowIndex {
+    fn new(af: &crate::annotate::AFlow) -> FlowIndex {
+        let mut spans: Vec<usize> = (0..af.spans.len()).collect();
+        spans.sort_by_key(|&i| (af.spans[i].block, af.spans[i].start));
+        let mut markers: Vec<usize> = (0..af.markers.len()).collect();
+        markers.sort_by_key(|&i| (af.markers[i].block, af.markers[i].pos));
+        FlowIndex {
+            spans,
+            next: 0,
+            active: Vec::new(),
+            last: (0, 0),
+            markers,
+        }
+    }
+
+    /// The spans of block `bi` that overlap `range` of its view, for items
+    /// asked about in order (asked out of order, it starts over).
+    fn spans_touching(
+        &mut self,
+        spans: &[crate::annotate::Span],
+        bi: usize,
+        range: &std::ops::Range<usize>,
+    ) -> &[usize] {
+        if (bi, range.start) < self.last {
+            self.next = 0;
+            self.active.clear();
+        }
+        self.last = (bi, range.start);
+        self.active
+            .retain(|&i| spans[i].block == bi && spans[i].end > range.start);
+        while let Some(&i) = self.spans.get(self.next) {
+            let s = &spans[i];
+            if (s.block, s.start) >= (bi, range.end) {
+                break;
+            }
+            if s.block == bi && s.end > range.start {
+                self.active.push(i);
+            }
+            self.next += 1;
+        }
+        &self.active
+    }
+
+    /// The markers of block `bi` placed after `range.start` and by
+    /// `range.end`, in the order of the flow.
+    fn markers_in(
+        &self,
+        markers: &[crate::annotate::Marker],
+        bi: usize,
+        range: &std::ops::Range<usize>,
+    ) -> Vec<usize> {
+        let key = |i: usize| (markers[i].block, markers[i].pos);
+        let from = self
+            .markers
+            .partition_point(|&i| key(i) <= (bi, range.start));
+        let mut found: Vec<usize> = self.markers[from..]
+            .iter()
+            .copied()
+            .take_while(|&i| key(i) <= (bi, range.end))
+            .collect();
+        found.sort_unstable();
+        found
     }
 }
 
