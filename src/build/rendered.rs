@@ -9,6 +9,7 @@ use crate::content::Source;
 use crate::diagnostics::Diagnostic;
 use crate::render::highlight::Highlighter;
 use crate::render::markdown::{self, EntityRef, Html};
+use crate::render::url;
 use pulldown_cmark::{Event, Tag};
 use std::hash::{Hash, Hasher};
 
@@ -102,20 +103,38 @@ impl Rendered {
     }
 }
 
-/// Annotated and rendered: keeps only what the pages need.
-pub fn finish(doc: AnnotatedDoc, file: &Source, refs: &[EntityRef], hl: &Highlighter) -> Rendered {
+/// Annotated and rendered: keeps only what the pages need. Warns in `diags` of link and image URLs the page does not keep.
+pub fn finish(
+    doc: AnnotatedDoc,
+    file: &Source,
+    refs: &[EntityRef],
+    hl: &Highlighter,
+    diags: &mut Vec<Diagnostic>,
+) -> Rendered {
     let html = markdown::render(&doc, refs, hl);
     let mut links = Vec::new();
     for af in &doc.flows {
         for item in &af.flow.items {
-            if let Item::Ev(Event::Start(
-                Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. },
-            )) = item
-            {
-                let at = file.text.find(dest_url.as_ref()).unwrap_or(0);
-                let message = format!("link to `{dest_url}` points at no page of the site");
-                links.push((dest_url.to_string(), file.warning(at, message)));
+            let (dest_url, image) = match item {
+                Item::Ev(Event::Start(Tag::Link { dest_url, .. })) => (dest_url, false),
+                Item::Ev(Event::Start(Tag::Image { dest_url, .. })) => (dest_url, true),
+                _ => continue,
+            };
+            let at = file.text.find(dest_url.as_ref()).unwrap_or(0);
+            if !url::allowed(dest_url, image) {
+                let what = if image { "image source" } else { "link" };
+                let kept = url::LINK_SCHEMES.join(", ");
+                diags.push(file.warning(
+                    at,
+                    format!(
+                        "{what} `{dest_url}` is left out: only relative URLs and {kept} ones \
+                         are kept, so that nothing in an archived text runs in a reader's browser"
+                    ),
+                ));
+                continue;
             }
+            let message = format!("link to `{dest_url}` points at no page of the site");
+            links.push((dest_url.to_string(), file.warning(at, message)));
         }
     }
     let first_paragraph = doc

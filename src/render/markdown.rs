@@ -7,7 +7,8 @@ use crate::annotate::doc::{self, Item};
 use crate::annotate::{AnnotatedDoc, SpanKind};
 use crate::escape;
 use crate::render::highlight::Highlighter;
-use pulldown_cmark::{CowStr, Event};
+use crate::render::url;
+use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use std::collections::HashSet;
 
 /// What a link to an entity needs.
@@ -82,6 +83,8 @@ fn render_flow(doc: &AnnotatedDoc, fi: usize, entities: &[EntityRef], hl: &Highl
     let mut link_depth = 0u32;
     // Note references that fell inside a link, for after it.
     let mut deferred: Vec<usize> = Vec::new();
+    // Images open around the current item: whether each was kept.
+    let mut images: Vec<bool> = Vec::new();
     for (i, item) in items.iter().enumerate() {
         match item {
             Item::Text { text, ctx } => {
@@ -106,10 +109,29 @@ fn render_flow(doc: &AnnotatedDoc, fi: usize, entities: &[EntityRef], hl: &Highl
                 }
             }
             Item::Ev(e) => {
-                events.push(e.clone());
+                // Links whose URL is not kept stay, without it; images whose
+                // source is not kept show their text instead.
                 match e {
-                    Event::Start(pulldown_cmark::Tag::Link { .. }) => link_depth += 1,
-                    Event::End(pulldown_cmark::TagEnd::Link) => {
+                    Event::Start(Tag::Link { dest_url, .. }) if !url::allowed(dest_url, false) => {
+                        events.push(Event::InlineHtml("<a>".into()))
+                    }
+                    Event::Start(Tag::Image { dest_url, .. }) => {
+                        let keep = url::allowed(dest_url, true);
+                        images.push(keep);
+                        if keep {
+                            events.push(e.clone());
+                        }
+                    }
+                    Event::End(TagEnd::Image) => {
+                        if images.pop().unwrap_or(true) {
+                            events.push(e.clone());
+                        }
+                    }
+                    _ => events.push(e.clone()),
+                }
+                match e {
+                    Event::Start(Tag::Link { .. }) => link_depth += 1,
+                    Event::End(TagEnd::Link) => {
                         link_depth -= 1;
                         if link_depth == 0 && !entity_stack.contains(&"</a>") {
                             for r in deferred.drain(..) {

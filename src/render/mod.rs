@@ -1,6 +1,8 @@
 //! Stage 3, render: annotated Markdown to HTML ([`markdown`]), code
-//! highlighting ([`highlight`]) and the Tera theme ([`theme`]).
+//! highlighting ([`highlight`]), the Tera theme ([`theme`]) and which URLs
+//! written in Markdown are kept ([`url`]).
 
 pub mod highlight;
 pub mod markdown;
 pub mod theme;
+pub mod url;

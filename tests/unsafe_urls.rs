@@ -1,0 +1,67 @@
+//! Links and images written in archived Markdown: script and data URLs are
+//! never kept (in pages, entity descriptions or the feed), with a warning at
+//! their place; everything else a reader can follow stays.
+
+mod harness;
+use harness::*;
+
+const BODY: &str = "\
+[click](javascript:alert(document.domain)) [caps](JaVaScRiPt:alert(1)) \
+[ref][r] <javascript:alert(3)> [data](data:text/html,<b>x</b>) \
+[web](https://example.org/a) [mail](mailto:a@example.org) [here](#top)
+
+![picture *alt*](javascript:alert(8)) ![dot](data:image/png;base64,AAAA)
+
+[r]: vbscript:msgbox(2)
+";
+
+#[test]
+fn script_and_data_links_are_left_out_with_a_warning() {
+    let site = Site::new()
+        .file(
+            "content/entities/places/paris.md",
+            "+++\nname = \"Paris\"\n+++\nSee [x](javascript:alert(9)).\n",
+        )
+        .file("content/articles/a.md", &article("A", "2025-01-01", BODY));
+    let run = site.build(&[]);
+    run.assert_ok();
+    for page in ["articles/a/index.html", "entities/paris/index.html"] {
+        let html = run.page(page);
+        for href in attr_values(&html, "href")
+            .into_iter()
+            .chain(attr_values(&html, "src"))
+        {
+            let lower = decode_entities(&href).to_ascii_lowercase();
+            assert!(
+                !lower.contains("script:") && !lower.starts_with("data:text"),
+                "{page}: {href}"
+            );
+        }
+    }
+    let html = run.page("articles/a/index.html");
+    assert!(html.contains("<a>click</a>"), "{html}");
+    assert!(html.contains("<a>ref</a>"), "{html}");
+    assert!(html.contains("href=\"https://example.org/a\""), "{html}");
+    assert!(html.contains("href=\"mailto:a@example.org\""), "{html}");
+    assert!(html.contains("href=\"#top\""), "{html}");
+    assert!(html.contains("src=\"data:image/png;base64,AAAA\""), "{html}");
+    // An image whose source is left out shows its text.
+    assert!(html.contains("picture <em>alt</em>"), "{html}");
+    let feed = run.page("atom.xml").to_ascii_lowercase();
+    assert!(!feed.contains("href=&quot;javascript"), "{feed}");
+    for (line_col, url) in [
+        ("a.md:5:9", "javascript:alert(document.domain)"),
+        ("a.md:5:110", "data:text/html"),
+        ("a.md:7:18", "javascript:alert(8)"),
+        ("a.md:9:6", "vbscript:msgbox(2)"),
+        ("paris.md:4:9", "javascript:alert(9)"),
+    ] {
+        assert!(
+            run.stderr
+                .lines()
+                .any(|l| l.contains(line_col) && l.contains("warning:") && l.contains(url)),
+            "no warning at {line_col} for {url}:\n{}",
+            run.stderr
+        );
+    }
+}
