@@ -44,7 +44,10 @@ fn script_and_data_links_are_left_out_with_a_warning() {
     assert!(html.contains("href=\"https://example.org/a\""), "{html}");
     assert!(html.contains("href=\"mailto:a@example.org\""), "{html}");
     assert!(html.contains("href=\"#top\""), "{html}");
-    assert!(html.contains("src=\"data:image/png;base64,AAAA\""), "{html}");
+    assert!(
+        html.contains("src=\"data:image/png;base64,AAAA\""),
+        "{html}"
+    );
     // An image whose source is left out shows its text.
     assert!(html.contains("picture <em>alt</em>"), "{html}");
     let feed = run.page("atom.xml").to_ascii_lowercase();
