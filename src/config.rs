@@ -53,7 +53,7 @@ struct RawConfig {
     #[serde(default)]
     annotations: RawAnnotations,
     #[serde(default)]
-    kinds: BTreeMap<String, RawKind>,
+    kinds: BTreeMap<toml::Spanned<String>, RawKind>,
 }
 
 #[derive(Deserialize, Default)]
@@ -67,7 +67,7 @@ struct RawAnnotations {
 #[serde(deny_unknown_fields)]
 struct RawKind {
     label: String,
-    folder: String,
+    folder: toml::Spanned<String>,
 }
 
 pub const DEFAULT_KINDS: [(&str, &str, &str); 5] = [
@@ -146,18 +146,86 @@ impl Config {
                 folder: f.to_string(),
             })
             .collect();
-        for (key, rk) in raw.kinds {
-            match kinds.iter_mut().find(|k| k.key == key) {
+        // Kinds as written, in file order, for messages that point at them.
+        let mut written: Vec<(toml::Spanned<String>, RawKind)> = raw.kinds.into_iter().collect();
+        written.sort_by_key(|(k, _)| k.span().start);
+        for (key, rk) in &written {
+            if let Some(problem) = kind_key_problem(key.get_ref()) {
+                diags.push(Diagnostic::error_at(
+                    shown,
+                    text,
+                    key.span().start,
+                    format!("invalid kind {:?}: {problem}", key.get_ref()),
+                ));
+            }
+            if let Some(problem) = kind_folder_problem(rk.folder.get_ref()) {
+                diags.push(Diagnostic::error_at(
+                    shown,
+                    text,
+                    rk.folder.span().start,
+                    format!(
+                        "invalid folder {:?} of kind {:?}: {problem}",
+                        rk.folder.get_ref(),
+                        key.get_ref()
+                    ),
+                ));
+            }
+        }
+        for (key, rk) in &written {
+            let (key, folder) = (key.get_ref(), rk.folder.get_ref());
+            match kinds.iter_mut().find(|k| &k.key == key) {
                 Some(k) => {
-                    k.label = rk.label;
-                    k.folder = rk.folder;
+                    k.label = rk.label.clone();
+                    k.folder = folder.clone();
                 }
                 None => kinds.push(Kind {
-                    key,
-                    label: rk.label,
-                    folder: rk.folder,
+                    key: key.clone(),
+                    label: rk.label.clone(),
+                    folder: folder.clone(),
                 }),
             }
+        }
+        // Each folder implies one kind: two kinds with one folder (equal
+        // but for case: one folder on macOS and Windows) are an error at
+        // each written one but the first.
+        for (i, k) in kinds.iter().enumerate() {
+            let Some(first) = kinds[..i]
+                .iter()
+                .find(|o| o.folder.to_lowercase() == k.folder.to_lowercase())
+            else {
+                continue;
+            };
+            // The later one as written in config.toml (a default kind is
+            // never later than a written one: defaults come first).
+            let span = |key: &str| {
+                written
+                    .iter()
+                    .find(|(w, _)| w.get_ref() == key)
+                    .map(|(_, rk)| rk.folder.span().start)
+            };
+            let (this, other) = match (span(&first.key), span(&k.key)) {
+                (Some(a), Some(b)) if a > b => ((first, a), k),
+                (_, Some(b)) => ((k, b), first),
+                (Some(a), None) => ((first, a), k),
+                (None, None) => continue,
+            };
+            let default = if span(&other.key).is_none() {
+                " (a default kind; give it another folder under [kinds] to free this one)"
+            } else {
+                ""
+            };
+            diags.push(Diagnostic::error_at(
+                shown,
+                text,
+                this.1,
+                format!(
+                    "kinds {:?} and {:?} have the same folder {:?}: each folder under content/entities/ implies one kind{default}",
+                    other.key, this.0.key, this.0.folder
+                ),
+            ));
+        }
+        if diags.has_errors() {
+            return Err(diags);
         }
         Ok(Config {
             title: raw.title,
@@ -185,6 +253,39 @@ impl Config {
 
     pub fn kind_by_folder(&self, folder: &str) -> Option<&Kind> {
         self.kinds.iter().find(|k| k.folder == folder)
+    }
+}
+
+/// Why `key` cannot be a kind (it lands in HTML classes, ids and
+/// fragments, and in front matter as `kind = "..."`).
+fn kind_key_problem(key: &str) -> Option<&'static str> {
+    let mut bytes = key.bytes();
+    match bytes.next() {
+        None => Some("a kind must not be empty"),
+        Some(b) if !b.is_ascii_lowercase() => Some(
+            "a kind must start with a lower-case ASCII letter, then letters, digits, `-` or `_`",
+        ),
+        _ if !bytes
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-' || b == b'_') =>
+        {
+            Some("a kind must be lower-case ASCII letters, digits, `-` and `_`")
+        }
+        _ => None,
+    }
+}
+
+/// Why `folder` cannot be a sub-folder of `content/entities/`.
+fn kind_folder_problem(folder: &str) -> Option<&'static str> {
+    if folder.is_empty() {
+        Some("the folder must not be empty")
+    } else if folder.contains(['/', '\\']) {
+        Some("the folder must be one folder directly under content/entities/, without / or \\")
+    } else if folder.starts_with('.') {
+        Some("the folder must not start with a dot (hidden folders are not read)")
+    } else if folder.chars().any(char::is_control) {
+        Some("the folder must not contain control characters")
+    } else {
+        None
     }
 }
 
@@ -258,5 +359,69 @@ mod tests {
         assert_eq!(c.kind("person").unwrap().folder, "persons");
         assert_eq!(c.kind_by_folder("ships").unwrap().key, "ship");
         assert_eq!(c.kinds.len(), 6);
+    }
+
+    const HEAD: &str = "title = \"T\"\nbase_url = \"https://x.org/\"\n[kinds]\n";
+
+    /// The errors of a config with `kinds` under `[kinds]`: (line, column, message).
+    fn kind_errors(kinds: &str) -> Vec<(usize, usize, String)> {
+        let e = parse(&format!("{HEAD}{kinds}")).unwrap_err();
+        e.iter()
+            .map(|d| (d.line, d.column, d.message.clone()))
+            .collect()
+    }
+
+    #[test]
+    fn two_kinds_with_one_folder_are_an_error_at_the_later_one() {
+        let e = kind_errors(
+            "ship = { label = \"Ships\", folder = \"boats\" }\nboat = { label = \"Boats\", folder = \"boats\" }\n",
+        );
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!((e[0].0, e[0].1), (5, 36), "{e:?}");
+        assert!(
+            e[0].2
+                .contains("\"ship\" and \"boat\" have the same folder \"boats\""),
+            "{e:?}"
+        );
+        // Against a default kind, and equal but for case.
+        let e = kind_errors("crowd = { label = \"Crowds\", folder = \"People\" }\n");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].0, 4);
+        assert!(
+            e[0].2.contains("\"person\"") && e[0].2.contains("default kind"),
+            "{e:?}"
+        );
+        // A default kind moved onto another's folder.
+        let e = kind_errors("person = { label = \"P\", folder = \"places\" }\n");
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert!(e[0].2.contains("\"place\" and \"person\""), "{e:?}");
+        // Moving both apart is fine.
+        assert!(parse(&format!(
+            "{HEAD}person = {{ label = \"P\", folder = \"places\" }}\nplace = {{ label = \"L\", folder = \"sites\" }}\n"
+        ))
+        .is_ok());
+    }
+
+    #[test]
+    fn kind_keys_must_be_fit_for_classes_and_fragments() {
+        let e = kind_errors(
+            "\"Bad Kind!\" = { label = \"B\", folder = \"bad\" }\n\"x\\\"y\" = { label = \"X\", folder = \"xs\" }\nok-kind_2 = { label = \"O\", folder = \"oks\" }\n\"\" = { label = \"E\", folder = \"es\" }\n",
+        );
+        let at: Vec<(usize, usize)> = e.iter().map(|d| (d.0, d.1)).collect();
+        assert_eq!(at, [(4, 1), (5, 1), (7, 1)], "{e:?}");
+        assert!(e[0].2.contains("invalid kind \"Bad Kind!\""), "{e:?}");
+        for k in ["Person", "9lives", "a b", "a.b", "<i>"] {
+            assert!(kind_key_problem(k).is_some(), "{k}");
+        }
+        for k in ["person", "ship-2", "work_of_art"] {
+            assert!(kind_key_problem(k).is_none(), "{k}");
+        }
+    }
+
+    #[test]
+    fn kind_folders_must_be_one_visible_folder() {
+        let e = kind_errors("ship = { label = \"S\", folder = \"a/b\" }\nboat = { label = \"B\", folder = \".boats\" }\nraft = { label = \"R\", folder = \"\" }\n");
+        let at: Vec<(usize, usize)> = e.iter().map(|d| (d.0, d.1)).collect();
+        assert_eq!(at, [(4, 32), (5, 32), (6, 32)], "{e:?}");
     }
 }

@@ -14,7 +14,7 @@ use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use rayon::prelude::*;
 use serde::Deserialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
 /// Everything under `content/`, sorted: articles newest first, entities by id,
@@ -335,21 +335,18 @@ fn load_article(
     if meta.draft && !drafts {
         return (None, diags);
     }
-    let slug = meta
-        .slug
-        .clone()
-        .unwrap_or_else(|| strip_date_prefix(&stem(rel)).to_string());
+    let (slug, slug_at) = match &meta.slug {
+        Some(s) => (
+            s.get_ref().clone(),
+            Located::string_value(&file, split.toml.0, s),
+        ),
+        None => (
+            strip_date_prefix(&stem(rel)).to_string(),
+            Located::at(&file, 0),
+        ),
+    };
     if let Some(problem) = slug_problem(&slug) {
-        let at = match &meta.slug {
-            Some(s) => {
-                split.toml.0
-                    + file.text[split.toml.0..split.toml.1]
-                        .find(s.as_str())
-                        .unwrap_or(0)
-            }
-            None => 0,
-        };
-        diags.push(file.error(at, format!("{problem}: {slug:?}")));
+        diags.push(slug_at.error(&file.path, format!("{problem}: {slug:?}")));
     }
     let mut annotations: Vec<Annotation> = meta
         .annotations
@@ -401,6 +398,7 @@ fn load_article(
         toml_offset: split.toml.0,
         body_offset: split.body,
         annotations,
+        slug_at,
     };
     (Some(article), diags)
 }
@@ -482,13 +480,19 @@ fn load_page(root: &Path, rel: &Path) -> Result<Page, Diagnostic> {
     let file = SourceFile::read(root, rel)?;
     let split = frontmatter::split(&file)?;
     let meta: PageMeta = frontmatter::parse(&file, &split)?;
-    let slug = meta.slug.clone().unwrap_or_else(|| stem(rel));
+    let (slug, slug_at) = match &meta.slug {
+        Some(s) => (
+            s.get_ref().clone(),
+            Located::string_value(&file, split.toml.0, s),
+        ),
+        None => (stem(rel), Located::at(&file, 0)),
+    };
     if let Some(problem) = slug_problem(&slug) {
-        return Err(file.error(0, format!("{problem}: {slug:?}")));
+        return Err(slug_at.error(&file.path, format!("{problem}: {slug:?}")));
     }
-    if RESERVED.contains(&slug.as_str()) {
-        return Err(file.error(
-            0,
+    if is_reserved(&slug) {
+        return Err(slug_at.error(
+            &file.path,
             format!("page slug {slug:?} is taken by the site's own pages; set another `slug`"),
         ));
     }
@@ -496,52 +500,83 @@ fn load_page(root: &Path, rel: &Path) -> Result<Page, Diagnostic> {
         file,
         meta,
         slug,
+        slug_at,
         body_offset: split.body,
     })
 }
 
-pub fn check_unique_slugs(articles: &[Article], pages: &[Page], diags: &mut Diagnostics) {
-    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
-    for a in articles {
-        if let Some(first) = seen.insert(&a.slug, &a.file.path) {
-            diags.push(
-                a.file
-                    .error(0, format!("duplicate article slug {:?}", a.slug))
-                    .with_note(format!(
-                        "{} has the same slug; set `slug` in one of them",
-                        first.display()
-                    )),
-            );
-        }
-    }
-    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
-    for p in pages {
-        if let Some(first) = seen.insert(&p.slug, &p.file.path) {
-            diags.push(
-                p.file
-                    .error(0, format!("duplicate page slug {:?}", p.slug))
-                    .with_note(format!("{} has the same slug", first.display())),
-            );
+/// Whether a free page at `/<slug>/` would land in a folder of the site's
+/// own, on a file system that ignores case too (`Articles` is `articles` on
+/// macOS and Windows). Generated files (`atom.xml`, ...) are the output's
+/// check of clashing paths.
+fn is_reserved(slug: &str) -> bool {
+    RESERVED.contains(&fold_case(slug).as_str())
+}
+
+/// What two slugs or ids are compared as: without regard to case, as a
+/// case-insensitive file system or web host would (`Same` and `same` are
+/// one folder there, so one would overwrite the other).
+pub fn fold_case(slug: &str) -> String {
+    slug.to_lowercase()
+}
+
+/// Duplicates, equal but for case included, among `items` (slug or id, its
+/// file, where to point): an error at each but the first in path order.
+fn check_unique<'a>(
+    mut items: Vec<(&'a str, &'a Path, &'a Located)>,
+    what: &str,
+    hint: &str,
+    diags: &mut Diagnostics,
+) {
+    items.sort_by(|a, b| a.1.cmp(b.1));
+    let mut seen: HashMap<String, (&str, &Path)> = HashMap::new();
+    for (slug, path, at) in items {
+        match seen.get(&fold_case(slug)) {
+            None => {
+                seen.insert(fold_case(slug), (slug, path));
+            }
+            Some(&(first, first_path)) => {
+                let note = if first == slug {
+                    format!("{} has the same {what}{hint}", first_path.display())
+                } else {
+                    format!(
+                        "{} has the {what} {first:?}, the same but for case \
+                         (one folder on case-insensitive file systems and hosts){hint}",
+                        first_path.display()
+                    )
+                };
+                diags.push(
+                    at.error(path, format!("duplicate {what} {slug:?}"))
+                        .with_note(note),
+                );
+            }
         }
     }
 }
 
+/// Two articles, or two pages, whose slugs are equal but for case are
+/// errors: their pages would overwrite each other.
+pub fn check_unique_slugs(articles: &[Article], pages: &[Page], diags: &mut Diagnostics) {
+    let items = articles
+        .iter()
+        .map(|a| (a.slug.as_str(), a.file.path.as_path(), &a.slug_at))
+        .collect();
+    check_unique(items, "article slug", "; set `slug` in one of them", diags);
+    let items = pages
+        .iter()
+        .map(|p| (p.slug.as_str(), p.file.path.as_path(), &p.slug_at))
+        .collect();
+    check_unique(items, "page slug", "; set `slug` in one of them", diags);
+}
+
 fn check_unique_ids(entities: &[Entity], diags: &mut Diagnostics) {
-    let mut seen: BTreeMap<&str, &Path> = BTreeMap::new();
-    let mut sorted: Vec<&Entity> = entities.iter().collect();
-    sorted.sort_by(|a, b| a.file.path.cmp(&b.file.path));
-    for e in sorted {
-        if let Some(first) = seen.insert(&e.id, &e.file.path) {
-            diags.push(
-                e.file
-                    .error(0, format!("duplicate entity id {:?}", e.id))
-                    .with_note(format!(
-                        "{} has the same id (the file name)",
-                        first.display()
-                    )),
-            );
-        }
-    }
+    let at: Vec<Located> = entities.iter().map(|e| Located::at(&e.file, 0)).collect();
+    let items = entities
+        .iter()
+        .zip(&at)
+        .map(|(e, at)| (e.id.as_str(), e.file.path.as_path(), at))
+        .collect();
+    check_unique(items, "entity id", " (the file name)", diags);
 }
 
 #[cfg(test)]
@@ -562,5 +597,12 @@ mod tests {
         assert!(slug_problem("a b").is_some());
         assert!(slug_problem("rubio-visit").is_none());
         assert!(slug_problem("méxico").is_none());
+    }
+
+    #[test]
+    fn reserved_slugs_are_reserved_in_any_case() {
+        assert!(is_reserved("tags") && is_reserved("Articles") && is_reserved("STATIC"));
+        assert!(!is_reserved("about"));
+        assert_eq!(fold_case("MÉXICO"), fold_case("méxico"));
     }
 }

@@ -2,8 +2,65 @@
 //! front matter, each keeping its source file for later diagnostics.
 
 use super::frontmatter::Date;
-use super::source::Source;
+use super::source::{Source, SourceFile};
+use crate::diagnostics::{Diagnostic, Severity};
 use serde::Deserialize;
+use std::path::Path;
+
+/// A position in a file with the text of its line, found while the file's
+/// text is at hand, for a message made after the text is released.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Located {
+    /// 1-based line and column (in characters), as in [`Diagnostic`].
+    pub line: usize,
+    pub column: usize,
+    pub line_text: String,
+}
+
+impl Located {
+    /// Byte `offset` of `file`.
+    pub fn at(file: &SourceFile, offset: usize) -> Located {
+        let (line, column, line_text) = crate::diagnostics::locate(&file.text, offset);
+        Located {
+            line,
+            column,
+            line_text: line_text.to_string(),
+        }
+    }
+
+    /// Where the value of a string in front matter starts: `value` is
+    /// spanned relative to the TOML text at `toml_offset` in `file`; the
+    /// offset given is that of its first character, inside the quotes.
+    pub fn string_value(
+        file: &SourceFile,
+        toml_offset: usize,
+        value: &toml::Spanned<String>,
+    ) -> Located {
+        let start = toml_offset + value.span().start;
+        let raw = file.text.get(start..).unwrap_or("");
+        let quotes = if raw.starts_with("\"\"\"") || raw.starts_with("'''") {
+            3
+        } else if raw.starts_with(['"', '\'']) {
+            1
+        } else {
+            0
+        };
+        Located::at(file, start + quotes)
+    }
+
+    /// An error at this place of the file at `path`.
+    pub fn error(&self, path: &Path, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.to_path_buf(),
+            line: self.line,
+            column: self.column,
+            message: message.into(),
+            line_text: self.line_text.clone(),
+            notes: Vec::new(),
+        }
+    }
+}
 
 /// A standoff annotation: a quote of the text, and what to attach to it.
 #[derive(Debug, Clone, Deserialize)]
@@ -48,7 +105,7 @@ pub struct ArticleMeta {
     #[serde(deserialize_with = "Date::deserialize")]
     pub date: Date,
     #[serde(default)]
-    pub slug: Option<String>,
+    pub slug: Option<toml::Spanned<String>>,
     #[serde(default)]
     pub authors: Vec<String>,
     #[serde(default)]
@@ -78,6 +135,10 @@ pub struct Article {
     pub body_offset: usize,
     /// Front matter annotations followed by the sidecar's.
     pub annotations: Vec<Annotation>,
+    /// Where messages about the slug point (its `slug` value, or the top
+    /// of the file when the slug is the file's stem): kept apart because
+    /// the text is released before slugs are compared.
+    pub slug_at: Located,
 }
 
 impl Article {
@@ -159,7 +220,7 @@ impl Entity {
 pub struct PageMeta {
     pub title: String,
     #[serde(default)]
-    pub slug: Option<String>,
+    pub slug: Option<toml::Spanned<String>>,
     #[serde(default)]
     pub draft: bool,
     /// Position in the navigation (lower first); pages without one follow, by title.
@@ -172,6 +233,8 @@ pub struct Page {
     pub file: Source,
     pub meta: PageMeta,
     pub slug: String,
+    /// Where messages about the slug point (see [`Article::slug_at`]).
+    pub slug_at: Located,
     pub body_offset: usize,
 }
 

@@ -11,9 +11,14 @@ pub fn atom(cx: &Ctx) -> Vec<OutputFile> {
     let urls = &cx.site.urls;
     let cfg = &cx.a.config;
     let arts = &cx.a.content.articles;
+    // The newest instant among the entries: articles are listed by the
+    // date as written, and two of one day may be in different zones.
     let updated = arts
-        .first()
-        .map(|a| a.meta.date.rfc3339())
+        .iter()
+        .take(FEED_SIZE)
+        .map(|a| a.meta.date)
+        .max_by_key(|d| (d.timestamp(), *d))
+        .map(|d| d.rfc3339())
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
     let mut x = String::with_capacity(64 * 1024);
     x.push_str(

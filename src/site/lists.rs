@@ -128,13 +128,7 @@ fn years(cx: &Ctx) -> Vec<Value> {
             let months: Vec<Value> = months
                 .into_iter()
                 .map(|(m, arts)| {
-                    let name = crate::content::Date {
-                        year: y,
-                        month: m,
-                        day: 1,
-                        seconds: None,
-                    }
-                    .month_name();
+                    let name = crate::content::frontmatter::month_name(m);
                     let mut month = json!({"month": m, "name": name});
                     month["articles"] = Value::Array(arts);
                     month

@@ -19,8 +19,8 @@ use crate::annotate::snippet;
 use crate::build::{Annotated, ArticleDoc};
 use crate::render::markdown::EntityRef;
 use rayon::prelude::*;
-use std::collections::BTreeMap;
-use urls::{tag_slug, Urls};
+use std::collections::{BTreeMap, HashMap};
+use urls::{tag_key, tag_slugs, Urls};
 
 /// A file of the built site.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -191,21 +191,25 @@ fn entities_of(art: &ArticleDoc) -> (Vec<(u32, usize)>, MentionsByEntity) {
     (list, per)
 }
 
-/// Tags, merged by slug, the first spelling kept; and each article's tags.
+/// Tags, merged by name regardless of case and runs of white space
+/// ([`tag_key`]), the first spelling kept (that of the newest article); and
+/// each article's tags. Distinct names get distinct slugs ([`tag_slugs`]).
 fn tags_of(a: &Annotated) -> (Vec<Tag>, Vec<Vec<usize>>) {
     let mut tags: Vec<Tag> = Vec::new();
-    let mut by_slug: BTreeMap<String, usize> = BTreeMap::new();
+    let mut keys: Vec<String> = Vec::new();
+    let mut by_key: HashMap<String, usize> = HashMap::new();
     let mut article_tags = Vec::with_capacity(a.content.articles.len());
     for (ai, art) in a.content.articles.iter().enumerate() {
         let mut mine = Vec::new();
         for t in &art.meta.tags {
-            let slug = tag_slug(t);
-            let ti = *by_slug.entry(slug.clone()).or_insert_with(|| {
+            let key = tag_key(t);
+            let ti = *by_key.entry(key.clone()).or_insert_with(|| {
                 tags.push(Tag {
                     name: t.trim().to_string(),
-                    slug,
+                    slug: String::new(),
                     articles: Vec::new(),
                 });
+                keys.push(key);
                 tags.len() - 1
             });
             if !mine.contains(&ti) {
@@ -214,6 +218,10 @@ fn tags_of(a: &Annotated) -> (Vec<Tag>, Vec<Vec<usize>>) {
             }
         }
         article_tags.push(mine);
+    }
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+    for (t, slug) in tags.iter_mut().zip(tag_slugs(&keys)) {
+        t.slug = slug;
     }
     (tags, article_tags)
 }

@@ -104,7 +104,23 @@ pub fn file_of(base_path: &str, url: &str) -> String {
     }
 }
 
-/// A tag's slug: lower case, runs of anything but letters and digits as `-`.
+/// What makes two tag names one tag: the name trimmed, runs of white space
+/// as one space, in lower case. `Drug Policy` and `drug  policy` are one
+/// tag; `C++` and `C#` are two.
+pub fn tag_key(name: &str) -> String {
+    let mut out = String::with_capacity(name.len());
+    for word in name.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.extend(word.chars().flat_map(char::to_lowercase));
+    }
+    out
+}
+
+/// A tag's plain slug: lower case, runs of anything but letters and digits
+/// as `-`, none at either end. Empty for a name of only punctuation or
+/// emoji. Distinct tags may share one; [`tag_slugs`] tells them apart.
 pub fn tag_slug(tag: &str) -> String {
     let mut out = String::new();
     for c in tag.trim().chars().flat_map(char::to_lowercase) {
@@ -114,12 +130,71 @@ pub fn tag_slug(tag: &str) -> String {
             out.push('-');
         }
     }
-    let out = out.trim_matches('-').to_string();
-    if out.is_empty() {
-        "tag".to_string()
-    } else {
-        out
+    out.trim_matches('-').to_string()
+}
+
+/// The slug of each of the distinct tag keys `keys` (see [`tag_key`]): its
+/// plain slug when no other key has that slug, else the plain slug with a
+/// short hash of the key appended (`c-5c1ea3f0`); a tag with an empty plain
+/// slug is always `tag-` and the hash. Of the keys sharing a plain slug, the
+/// one that is the slug itself keeps it (`drug-policy`), else the one that
+/// is the slug with spaces for hyphens (`drug policy`), else the first in
+/// code point order. Each slug depends only on the set of keys, never on
+/// the order of articles, and a tag's slug changes only when a tag with the
+/// same plain slug comes or goes.
+pub fn tag_slugs(keys: &[&str]) -> Vec<String> {
+    use std::collections::{BTreeMap, HashSet};
+    let plain: Vec<String> = keys.iter().map(|k| tag_slug(k)).collect();
+    let mut by_slug: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, p) in plain.iter().enumerate() {
+        by_slug.entry(p.as_str()).or_default().push(i);
     }
+    let mut out: Vec<Option<String>> = vec![None; keys.len()];
+    let mut taken: HashSet<String> = HashSet::new();
+    let mut hashed: Vec<usize> = Vec::new();
+    for (p, mut group) in by_slug {
+        if p.is_empty() {
+            hashed.extend(group);
+            continue;
+        }
+        group.sort_by_key(|&i| {
+            let k = keys[i];
+            let rank = if k == p {
+                0
+            } else if k.replace(' ', "-") == p {
+                1
+            } else {
+                2
+            };
+            (rank, k)
+        });
+        out[group[0]] = Some(p.to_string());
+        taken.insert(p.to_string());
+        hashed.extend(&group[1..]);
+    }
+    // In key order, so that which of two (most unlikely) equal hashes
+    // gets the longer one does not depend on the order of articles.
+    hashed.sort_by_key(|&i| keys[i]);
+    for i in hashed {
+        let stem = if plain[i].is_empty() {
+            "tag"
+        } else {
+            plain[i].as_str()
+        };
+        let h = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(keys[i].as_bytes()));
+        let mut slug = format!("{stem}-{}", &h[..8]);
+        if taken.contains(&slug) {
+            slug = format!("{stem}-{h}");
+        }
+        let mut n = 2;
+        while taken.contains(&slug) {
+            slug = format!("{stem}-{h}-{n}");
+            n += 1;
+        }
+        taken.insert(slug.clone());
+        out[i] = Some(slug);
+    }
+    out.into_iter().map(Option::unwrap_or_default).collect()
 }
 
 #[cfg(test)]
@@ -148,10 +223,71 @@ mod tests {
     }
 
     #[test]
-    fn tag_slugs() {
+    fn plain_tag_slugs() {
         assert_eq!(tag_slug("Drug Policy"), "drug-policy");
         assert_eq!(tag_slug("C++ / Rust"), "c-rust");
         assert_eq!(tag_slug("Seguridad pública"), "seguridad-pública");
-        assert_eq!(tag_slug("!!"), "tag");
+        assert_eq!(tag_slug("!!"), "");
+    }
+
+    #[test]
+    fn tag_keys_ignore_case_and_white_space_runs() {
+        assert_eq!(tag_key("  Drug \t Policy "), "drug policy");
+        assert_eq!(tag_key("MÉXICO"), tag_key("México"));
+        assert_ne!(tag_key("C++"), tag_key("C#"));
+    }
+
+    fn slugs(names: &[&str]) -> Vec<String> {
+        let keys: Vec<String> = names.iter().map(|n| tag_key(n)).collect();
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        tag_slugs(&keys)
+    }
+
+    #[test]
+    fn distinct_tags_get_distinct_slugs() {
+        let s = slugs(&["C++", "C#", "😀", "🎉", "]]>", "Rust", "", "c"]);
+        let unique: std::collections::BTreeSet<&String> = s.iter().collect();
+        assert_eq!(unique.len(), s.len(), "{s:?}");
+        // A name that is its slug keeps it; the others get a hash.
+        assert_eq!(s[7], "c");
+        assert_eq!(s[5], "rust");
+        for i in [0, 1] {
+            assert!(s[i].starts_with("c-") && s[i].len() == 10, "{s:?}");
+        }
+        for i in [2, 3, 4, 6] {
+            assert!(s[i].starts_with("tag-") && s[i].len() == 12, "{s:?}");
+        }
+        // Alone, a punctuation-only tag still gets its hash, the same one.
+        assert_eq!(slugs(&["😀"])[0], s[2]);
+        // Every slug is a plain path segment.
+        for x in &s {
+            assert!(x.chars().all(|c| c.is_alphanumeric() || c == '-'), "{x}");
+        }
+    }
+
+    #[test]
+    fn tag_slugs_do_not_depend_on_order_or_on_unrelated_tags() {
+        let a = slugs(&["C++", "C#", "Drug Policy"]);
+        let b = slugs(&["Drug Policy", "C#", "C++", "Border & Trade"]);
+        assert_eq!((&a[0], &a[1], &a[2]), (&b[2], &b[1], &b[0]));
+        assert_eq!(a[2], "drug-policy");
+        assert_eq!(b[3], "border-trade");
+        // Without a clash, the plain slug.
+        assert_eq!(slugs(&["C++"]), ["c"]);
+        // Of two clashing names, the one that is the slug with spaces keeps it.
+        let c = slugs(&["Drug Policy!", "Drug Policy"]);
+        assert_eq!(c[1], "drug-policy");
+        assert_ne!(c[0], c[1]);
+    }
+
+    #[test]
+    fn a_hash_equal_to_another_tags_slug_is_made_longer() {
+        let h = format!("{:016x}", xxhash_rust::xxh3::xxh3_64(b"c++"));
+        let taken = format!("c-{}", &h[..8]);
+        let s = slugs(&["C++", "C#", &taken]);
+        assert_eq!(s[2], taken);
+        // "c#" is before "c++" in code point order: it keeps the plain slug.
+        assert_eq!(s[1], "c");
+        assert_eq!(s[0], format!("c-{h}"));
     }
 }
