@@ -68,3 +68,28 @@ fn script_and_data_links_are_left_out_with_a_warning() {
         );
     }
 }
+
+#[test]
+fn control_characters_never_reach_pages_or_feed() {
+    // Word's soft line break (U+000B), a bell in a summary, a NUL: left in,
+    // they made atom.xml invalid XML and the pages invalid HTML.
+    let site = Site::new().file(
+        "content/articles/w.md",
+        "+++\ntitle = \"Pasted\u{b}from Word\"\ndate = 2025-02-01\nsummary = \"a\u{7}b\"\n+++\nFirst line\u{b}second\u{0} line.\n",
+    );
+    let run = site.build(&[]);
+    run.assert_ok();
+    for rel in run.files() {
+        let bytes = std::fs::read(run.out.join(&rel)).unwrap();
+        let text = String::from_utf8_lossy(&bytes);
+        assert!(
+            !text
+                .chars()
+                .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r')),
+            "{rel} holds a control character"
+        );
+    }
+    assert!(run
+        .page("articles/w/index.html")
+        .contains("First line second  line."));
+}

@@ -15,7 +15,8 @@ pub type Source = Arc<SourceFile>;
 
 impl SourceFile {
     /// Reads `root/rel`, refusing text that is not UTF-8 (with the position of
-    /// the first bad byte). A leading byte-order mark is dropped.
+    /// the first bad byte). A leading byte-order mark is dropped, and control
+    /// characters are read as spaces (see [`blank_controls`]).
     pub fn read(root: &Path, rel: &Path) -> Result<Source, Diagnostic> {
         let bytes = std::fs::read(root.join(rel)).map_err(|e| {
             Diagnostic::file(
@@ -33,6 +34,7 @@ impl SourceFile {
                 if text.starts_with('\u{feff}') {
                     text.drain(..3);
                 }
+                blank_controls(&mut text);
                 Ok(Arc::new(SourceFile {
                     path: rel.to_path_buf(),
                     text,
@@ -57,5 +59,40 @@ impl SourceFile {
 
     pub fn warning(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
         Diagnostic::warning_at(&self.path, &self.text, offset, message)
+    }
+}
+
+/// Replaces control characters other than tab, line feed and carriage
+/// return (C0, DEL, C1: a vertical tab is Word's soft line break, a NUL
+/// comes with a bad paste) by spaces, byte for byte, so that positions in
+/// the file stay where they were. Left in, they made the feed invalid XML
+/// and the pages invalid HTML.
+pub fn blank_controls(text: &mut String) {
+    let is_control = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
+    if !text.contains(is_control) {
+        return;
+    }
+    let blanked: String = text
+        .chars()
+        .flat_map(|c| {
+            let n = if is_control(c) { c.len_utf8() } else { 0 };
+            let keep = (n == 0).then_some(c);
+            keep.into_iter().chain(std::iter::repeat_n(' ', n))
+        })
+        .collect();
+    *text = blanked;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn control_characters_become_spaces_byte_for_byte() {
+        let mut t = String::from("a\u{b}b\0c\u{7f}d\u{85}e\tf\r\ng é");
+        let len = t.len();
+        blank_controls(&mut t);
+        assert_eq!(t, "a b c d  e\tf\r\ng é");
+        assert_eq!(t.len(), len);
     }
 }
