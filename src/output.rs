@@ -4,12 +4,26 @@
 //! recorded in a manifest (`.dossier-manifest`) with each file's length,
 //! modification time and hash, so an unchanged file is recognised without
 //! reading it, and a file dossier did not write is never deleted.
+//!
+//! A build into an earlier one is committed in two phases. First every
+//! changed file is written under a temporary name beside its place (in
+//! parallel) and whatever would keep it from moving in is looked for; any
+//! failure removes what was written, and the output folder stays exactly as
+//! it was, manifest included. Only then are stale files removed, the new
+//! files renamed into place and the manifest replaced.
+//!
+//! Two outputs with one path, or a file where another output needs a
+//! folder, clash: [`path_clashes`] names them and what made them before
+//! anything is written, and the sink refuses to commit them.
 
+use crate::build::Annotated;
+use crate::diagnostics::{Diagnostic, Severity};
 use crate::site::OutputFile;
 use rayon::prelude::*;
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Mutex;
 use std::time::UNIX_EPOCH;
 
@@ -121,6 +135,23 @@ fn read_manifest(dir: &Path) -> Option<HashMap<String, Entry>> {
     Some(map)
 }
 
+/// The manifest listing `entries`, sorted by path.
+fn manifest_text<'a>(entries: impl Iterator<Item = (&'a str, &'a Entry)>) -> String {
+    let mut entries: Vec<(&str, &Entry)> = entries.collect();
+    entries.sort_by(|a, b| a.0.cmp(b.0));
+    let mut text = String::with_capacity(64 * entries.len() + 100);
+    text.push_str(
+        "# dossier: files written by the last build (length, mtime, hash, page key, path)\n",
+    );
+    for (p, e) in entries {
+        text.push_str(&format!(
+            "{}\t{}\t{:016x}\t{:016x}\t{}\n",
+            e.len, e.mtime, e.hash, e.key, p
+        ));
+    }
+    text
+}
+
 /// Whether `dir` may be written to: missing, empty, or written by dossier before.
 pub fn is_ours_or_empty(dir: &Path) -> bool {
     match std::fs::read_dir(dir) {
@@ -141,6 +172,16 @@ fn safe_join(dir: &Path, rel: &str) -> Option<PathBuf> {
     Some(p)
 }
 
+/// The inverse of [`safe_join`]: `path` relative to `dir`, `/`-separated.
+fn rel_of(dir: &Path, path: &Path) -> Option<String> {
+    let rel = path.strip_prefix(dir).ok()?;
+    let parts: Vec<String> = rel
+        .components()
+        .map(|c| c.as_os_str().to_string_lossy().into_owned())
+        .collect();
+    Some(parts.join("/"))
+}
+
 /// Where a changed file waits for the commit: beside its place, hidden.
 fn tmp_beside(path: &Path) -> PathBuf {
     let name = path
@@ -150,14 +191,21 @@ fn tmp_beside(path: &Path) -> PathBuf {
     path.with_file_name(format!(".{name}.dossier-tmp"))
 }
 
+/// An error that says which file it is about.
+fn at(path: &Path, e: io::Error) -> io::Error {
+    io::Error::new(e.kind(), format!("{}: {e}", path.display()))
+}
+
 /// Where a file put into the sink went.
 enum Fate {
     Unchanged,
-    /// Written where it belongs (staging folder, or in place).
+    /// Written where it belongs (into the staging folder).
     Written,
-    /// Kept in memory, written in place at commit.
+    /// Kept in memory, written beside its place in the commit's first phase.
     Pending(std::sync::Arc<Vec<u8>>),
-    /// Written beside its place under a temporary name, renamed at commit.
+    /// Written under a temporary name (beside its place, or in the output
+    /// folder itself when a stale file stands where its folder must go),
+    /// renamed into place in the commit's second phase.
     Spilled(PathBuf),
 }
 
@@ -165,6 +213,68 @@ enum Fate {
 struct State {
     files: Vec<(String, Entry, Fate)>,
     pending_bytes: usize,
+}
+
+/// What a build put into the sink so far, path by path, to find clashes:
+/// two files with one path, or a file where another needs a folder.
+#[derive(Default)]
+struct Claims {
+    /// Every file, with its length and hash (none while it is streamed).
+    files: HashMap<String, Option<(u64, u64)>>,
+    /// Every folder those files need.
+    dirs: HashSet<String>,
+    clashes: Vec<String>,
+}
+
+#[derive(Debug, PartialEq, Eq)]
+enum Claim {
+    New,
+    /// The same bytes again under the same path: nothing to do.
+    Again,
+    /// Refused: recorded, and the commit will fail naming it.
+    Clash,
+}
+
+impl Claims {
+    fn claim(&mut self, rel: &str, sum: Option<(u64, u64)>) -> Claim {
+        if let Some(first) = self.files.get(rel) {
+            if sum.is_some() && *first == sum {
+                return Claim::Again;
+            }
+            self.clashes
+                .push(format!("`{rel}` is made twice, with different contents"));
+            return Claim::Clash;
+        }
+        if self.dirs.contains(rel) {
+            let mut under: Vec<&String> = self
+                .files
+                .keys()
+                .filter(|f| f.strip_prefix(rel).is_some_and(|r| r.starts_with('/')))
+                .collect();
+            under.sort();
+            let under = under.first().map(|s| s.as_str()).unwrap_or("");
+            self.clashes.push(format!(
+                "`{rel}` is a file, but `{under}` needs it to be a folder"
+            ));
+            return Claim::Clash;
+        }
+        for (i, _) in rel.match_indices('/') {
+            let dir = &rel[..i];
+            if self.files.contains_key(dir) {
+                self.clashes.push(format!(
+                    "`{dir}` is a file, but `{rel}` needs it to be a folder"
+                ));
+                return Claim::Clash;
+            }
+        }
+        for (i, _) in rel.match_indices('/') {
+            if !self.dirs.contains(&rel[..i]) {
+                self.dirs.insert(rel[..i].to_string());
+            }
+        }
+        self.files.insert(rel.to_string(), sum);
+        Claim::New
+    }
 }
 
 /// Changed files kept in memory before they spill to temporary files.
@@ -175,13 +285,33 @@ pub const MEMORY_BUDGET: usize = 64 << 20;
 /// staging folder beside it that is renamed into place at the end. Into an
 /// earlier build, unchanged files are recognised and left alone; changed
 /// files wait in memory (up to [`MEMORY_BUDGET`]) or in temporary files
-/// beside their place, and are moved in only by [`DiskSink::commit`].
+/// beside their place, and are moved in only by [`DiskSink::commit`], once
+/// all of them are safely on disk.
+///
+/// A file whose path clashes with another's (see [`Claims`]) is not
+/// written, and makes [`DiskSink::commit`] fail, naming it, with nothing
+/// changed.
 pub struct DiskSink {
     dir: PathBuf,
     staging: Option<PathBuf>,
     old: HashMap<String, Entry>,
     state: Mutex<State>,
+    claims: Mutex<Claims>,
+    /// Folders known to exist.
     made: Mutex<HashSet<PathBuf>>,
+    /// Folders this build made in the output folder, removed again if it is
+    /// abandoned.
+    created: Mutex<Vec<PathBuf>>,
+    /// Numbers temporary files kept in the output folder itself.
+    spare: AtomicUsize,
+}
+
+/// A failure of the commit's first phase: nothing in the output changed.
+fn untouched(dir: &Path, e: io::Error) -> io::Error {
+    io::Error::new(
+        e.kind(),
+        format!("{e}; nothing in {} was changed", dir.display()),
+    )
 }
 
 impl DiskSink {
@@ -215,7 +345,10 @@ impl DiskSink {
             },
             staging,
             state: Mutex::new(State::default()),
+            claims: Mutex::new(Claims::default()),
             made: Mutex::new(HashSet::new()),
+            created: Mutex::new(Vec::new()),
+            spare: AtomicUsize::new(0),
         })
     }
 
@@ -234,18 +367,118 @@ impl DiskSink {
         })
     }
 
-    fn ensure_parent(&self, path: &Path) -> io::Result<()> {
-        let Some(parent) = path.parent() else {
+    fn claim(&self, rel: &str, sum: Option<(u64, u64)>) -> Claim {
+        match self.claims.lock() {
+            Ok(mut c) => c.claim(rel, sum),
+            Err(_) => Claim::Clash,
+        }
+    }
+
+    /// Makes the folder `dir` and its missing parents, noting those it made
+    /// (to remove them if the build is abandoned).
+    fn make_dirs(&self, dir: &Path) -> io::Result<()> {
+        if self.made.lock().is_ok_and(|m| m.contains(dir)) {
             return Ok(());
-        };
-        if let Ok(made) = self.made.lock() {
-            if made.contains(parent) {
-                return Ok(());
+        }
+        let mut missing = Vec::new();
+        let mut d = dir;
+        loop {
+            match std::fs::metadata(d) {
+                Ok(m) if m.is_dir() => break,
+                Ok(_) => {
+                    return Err(io::Error::new(
+                        io::ErrorKind::AlreadyExists,
+                        format!("{} is a file, where a folder must go", d.display()),
+                    ))
+                }
+                Err(e) if e.kind() == io::ErrorKind::NotFound => {
+                    missing.push(d);
+                    match d.parent() {
+                        Some(p) if !p.as_os_str().is_empty() => d = p,
+                        _ => break,
+                    }
+                }
+                Err(e) => return Err(at(d, e)),
             }
         }
-        std::fs::create_dir_all(parent)?;
+        for d in missing.into_iter().rev() {
+            match std::fs::create_dir(d) {
+                Ok(()) => {
+                    if let Ok(mut c) = self.created.lock() {
+                        c.push(d.to_path_buf());
+                    }
+                }
+                Err(e) if e.kind() == io::ErrorKind::AlreadyExists && d.is_dir() => {}
+                Err(e) => return Err(at(d, e)),
+            }
+        }
         if let Ok(mut made) = self.made.lock() {
-            made.insert(parent.to_path_buf());
+            made.insert(dir.to_path_buf());
+        }
+        Ok(())
+    }
+
+    /// The file nearest `dir` that stands where a folder must be, if any.
+    fn file_in_the_way(&self, dir: &Path) -> Option<PathBuf> {
+        dir.ancestors()
+            .take_while(|d| d.starts_with(&self.dir) && *d != self.dir)
+            .find(|d| std::fs::metadata(d).is_ok_and(|m| !m.is_dir()))
+            .map(Path::to_path_buf)
+    }
+
+    /// Where the changed file `rel`, whose place is `path`, waits for the
+    /// commit: beside its place; or, when a file the last build wrote stands
+    /// where one of its folders must go (that file goes before this one
+    /// comes), in the output folder itself. A file dossier did not write in
+    /// the way is an error that names it.
+    fn temp_for(&self, rel: &str, path: &Path) -> io::Result<PathBuf> {
+        let parent = path.parent().unwrap_or(&self.dir);
+        let Err(e) = self.make_dirs(parent) else {
+            return Ok(tmp_beside(path));
+        };
+        let Some(block) = self.file_in_the_way(parent) else {
+            return Err(io::Error::new(
+                e.kind(),
+                format!("cannot write `{rel}`: {e}"),
+            ));
+        };
+        let ours = rel_of(&self.dir, &block).is_some_and(|b| self.old.contains_key(&b));
+        if !ours {
+            return Err(io::Error::new(
+                e.kind(),
+                format!(
+                    "cannot write `{rel}`: {} is a file dossier did not write, where a folder must go",
+                    block.display()
+                ),
+            ));
+        }
+        let n = self.spare.fetch_add(1, Ordering::Relaxed);
+        Ok(self
+            .dir
+            .join(format!(".dossier-tmp-{}-{n}", std::process::id())))
+    }
+
+    /// Checks that the folder standing at `path`, where the file `rel` must
+    /// go, holds only files the last build wrote and this one does not: they
+    /// are removed, and the folder with them, before the file moves in.
+    fn folder_in_the_way(&self, rel: &str, path: &Path, wanted: &Claims) -> io::Result<()> {
+        for e in walkdir::WalkDir::new(path) {
+            let e = e.map_err(io::Error::from)?;
+            if e.file_type().is_dir() {
+                continue;
+            }
+            let stale = e.file_type().is_file()
+                && rel_of(&self.dir, e.path())
+                    .is_some_and(|r| self.old.contains_key(&r) && !wanted.files.contains_key(&r));
+            if !stale {
+                return Err(io::Error::new(
+                    io::ErrorKind::AlreadyExists,
+                    format!(
+                        "cannot write `{rel}`: a folder is in its place, holding {}, which dossier did not write",
+                        e.path().display()
+                    ),
+                ));
+            }
         }
         Ok(())
     }
@@ -263,90 +496,256 @@ impl DiskSink {
         same.then_some(mtime)
     }
 
-    /// Moves everything into place and records the manifest.
+    fn take_files(&self) -> Vec<(String, Entry, Fate)> {
+        self.state
+            .lock()
+            .map(|mut s| std::mem::take(&mut s.files))
+            .unwrap_or_default()
+    }
+
+    /// Removes the temporary files of `files` and the manifest's, and the
+    /// folders this build made that are empty.
+    fn discard(&self, files: &[(String, Entry, Fate)]) {
+        for (_, _, fate) in files {
+            if let Fate::Spilled(tmp) = fate {
+                let _ = std::fs::remove_file(tmp);
+            }
+        }
+        for name in [MANIFEST_TMP, MANIFEST_PRE] {
+            let _ = std::fs::remove_file(self.dir.join(name));
+        }
+        self.remove_empty_made_folders();
+    }
+
+    fn remove_empty_made_folders(&self) {
+        let mut dirs = self
+            .created
+            .lock()
+            .map(|mut c| std::mem::take(&mut *c))
+            .unwrap_or_default();
+        // Deepest first; a folder that holds anything stays.
+        dirs.sort_by_key(|d| std::cmp::Reverse(d.components().count()));
+        for d in dirs {
+            let _ = std::fs::remove_dir(d);
+        }
+    }
+
+    /// Moves everything into place and records the manifest. On an error in
+    /// the first phase (writing every changed file under a temporary name,
+    /// and finding what is in the way), or with clashing paths, the output
+    /// folder is left exactly as it was.
     pub fn commit(self) -> io::Result<WriteStats> {
-        let state = self.state.into_inner().unwrap_or_default();
-        let mut stats = WriteStats::default();
-        let mut files = state.files;
-        // Pending files: written in place now, in parallel.
-        let dir = &self.dir;
-        let made = &self.made;
+        let claims = self
+            .claims
+            .lock()
+            .map(|mut c| std::mem::take(&mut *c))
+            .unwrap_or_default();
+        if !claims.clashes.is_empty() {
+            let mut clashes = claims.clashes;
+            clashes.sort();
+            clashes.dedup();
+            let dir = self.dir.clone();
+            self.abandon();
+            return Err(untouched(
+                &dir,
+                io::Error::new(
+                    io::ErrorKind::InvalidInput,
+                    format!("output paths clash: {}", clashes.join("; ")),
+                ),
+            ));
+        }
+        let mut files = self.take_files();
+        match &self.staging {
+            Some(staging) => self.commit_staged(staging, files),
+            None => {
+                if let Err(e) = self.write_temps(&mut files, &claims) {
+                    self.discard(&files);
+                    return Err(untouched(&self.dir, e));
+                }
+                self.move_in(files, &claims)
+            }
+        }
+    }
+
+    /// A new output folder: the staging folder, complete, takes its place.
+    fn commit_staged(
+        &self,
+        staging: &Path,
+        files: Vec<(String, Entry, Fate)>,
+    ) -> io::Result<WriteStats> {
+        let stats = WriteStats {
+            written: files.len(),
+            ..WriteStats::default()
+        };
+        let text = manifest_text(files.iter().map(|(p, e, _)| (p.as_str(), e)));
+        let tmp = staging.join(MANIFEST_TMP);
+        std::fs::write(&tmp, text)?;
+        std::fs::rename(&tmp, staging.join(MANIFEST))?;
+        if self.dir.exists() {
+            // Created meanwhile (empty, or rename fails and says why).
+            let _ = std::fs::remove_dir(&self.dir);
+        }
+        std::fs::rename(staging, &self.dir)?;
+        Ok(stats)
+    }
+
+    /// The commit's first phase: every changed file in a temporary file
+    /// beside its place, nothing standing in the way of moving it in, the
+    /// manifests ready. Changes nothing in the output folder.
+    fn write_temps(&self, files: &mut [(String, Entry, Fate)], claims: &Claims) -> io::Result<()> {
         let results: Vec<io::Result<()>> = files
             .par_iter_mut()
             .map(|(rel, entry, fate)| {
-                let Some(path) = safe_join(dir, rel) else {
-                    return Ok(());
+                let path = match fate {
+                    Fate::Pending(_) | Fate::Spilled(_) => self.place_of(rel)?,
+                    Fate::Unchanged | Fate::Written => return Ok(()),
                 };
-                match std::mem::replace(fate, Fate::Written) {
-                    Fate::Pending(bytes) => {
-                        if let Some(parent) = path.parent() {
-                            let known = made.lock().map(|m| m.contains(parent)).unwrap_or(false);
-                            if !known {
-                                std::fs::create_dir_all(parent)?;
-                            }
-                        }
-                        entry.mtime = write_new(&path, &bytes)?;
-                    }
-                    Fate::Spilled(tmp) => std::fs::rename(&tmp, &path)?,
-                    Fate::Unchanged => *fate = Fate::Unchanged,
-                    Fate::Written => {}
+                if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_dir()) {
+                    self.folder_in_the_way(rel, &path, claims)?;
+                }
+                if let Fate::Pending(bytes) = fate {
+                    let bytes = bytes.clone();
+                    let tmp = self.temp_for(rel, &path)?;
+                    // Noted first, so that a half-written one is removed.
+                    *fate = Fate::Spilled(tmp.clone());
+                    entry.mtime = write_new(&tmp, &bytes).map_err(|e| at(&tmp, e))?;
                 }
                 Ok(())
             })
             .collect();
-        for r in results {
-            r?;
+        results.into_iter().collect::<io::Result<()>>()?;
+        let text = manifest_text(files.iter().map(|(p, e, _)| (p.as_str(), e)));
+        let tmp = self.dir.join(MANIFEST_TMP);
+        std::fs::write(&tmp, text).map_err(|e| at(&tmp, e))?;
+        // While files move in, the manifest in place lists every file that
+        // is dossier's, old or new: a build killed halfway leaves no file
+        // that the next one would not know as its own.
+        if files.iter().any(|(p, _, _)| !self.old.contains_key(p)) {
+            let now: HashMap<&str, &Entry> =
+                files.iter().map(|(p, e, _)| (p.as_str(), e)).collect();
+            let stale = self
+                .old
+                .iter()
+                .filter(|(p, _)| !now.contains_key(p.as_str()))
+                .map(|(p, e)| (p.as_str(), e));
+            let text = manifest_text(now.iter().map(|(p, e)| (*p, *e)).chain(stale));
+            let pre = self.dir.join(MANIFEST_PRE);
+            std::fs::write(&pre, text).map_err(|e| at(&pre, e))?;
         }
+        Ok(())
+    }
+
+    /// The commit's second phase: the manifest of old and new files, stale
+    /// files out, new files in, the new manifest. A failure here (after the
+    /// first phase made sure of everything it could) still ends with a
+    /// manifest that lists every file of dossier's in the folder.
+    fn move_in(
+        &self,
+        files: Vec<(String, Entry, Fate)>,
+        claims: &Claims,
+    ) -> io::Result<WriteStats> {
+        let pre = self.dir.join(MANIFEST_PRE);
+        if pre.exists() {
+            if let Err(e) = std::fs::rename(&pre, self.dir.join(MANIFEST)) {
+                self.discard(&files);
+                return Err(untouched(&self.dir, at(&pre, e)));
+            }
+        }
+        let mut stats = WriteStats::default();
+        // Stale files first: they may stand where a new file or folder goes.
+        let mut stale: Vec<&String> = self
+            .old
+            .keys()
+            .filter(|p| !claims.files.contains_key(p.as_str()))
+            .collect();
+        stale.sort();
+        let mut still_there: Vec<&String> = Vec::new();
+        for p in stale {
+            let Some(path) = safe_join(&self.dir, p) else {
+                continue;
+            };
+            if !path.is_file() {
+                continue;
+            }
+            if std::fs::remove_file(&path).is_err() {
+                still_there.push(p);
+                continue;
+            }
+            stats.removed += 1;
+            // Remove folders this left empty, up to the output folder.
+            let mut parent = path.parent();
+            while let Some(d) = parent {
+                if d == self.dir || std::fs::remove_dir(d).is_err() {
+                    break;
+                }
+                parent = d.parent();
+            }
+        }
+        let failed: Vec<(usize, io::Error)> = files
+            .par_iter()
+            .enumerate()
+            .filter_map(|(i, (rel, _, fate))| {
+                let Fate::Spilled(tmp) = fate else {
+                    return None;
+                };
+                let path = safe_join(&self.dir, rel)?;
+                let parent = path.parent().unwrap_or(&self.dir);
+                let moved = if tmp.parent() == Some(parent) {
+                    std::fs::rename(tmp, &path)
+                } else {
+                    std::fs::create_dir_all(parent).and_then(|()| std::fs::rename(tmp, &path))
+                };
+                moved.err().map(|e| {
+                    let _ = std::fs::remove_file(tmp);
+                    (i, at(&path, e))
+                })
+            })
+            .collect();
         for (_, _, fate) in &files {
             match fate {
                 Fate::Unchanged => stats.unchanged += 1,
                 _ => stats.written += 1,
             }
         }
-        let base = self.staging.as_deref().unwrap_or(&self.dir);
-        let keep: HashSet<&str> = files.iter().map(|(p, _, _)| p.as_str()).collect();
-        let mut stale: Vec<&String> = self
-            .old
-            .keys()
-            .filter(|p| !keep.contains(p.as_str()))
-            .collect();
-        stale.sort();
-        for p in stale {
-            if let Some(path) = safe_join(&self.dir, p) {
-                if path.is_file() && std::fs::remove_file(&path).is_ok() {
-                    stats.removed += 1;
-                    // Remove folders this left empty, up to the output folder.
-                    let mut parent = path.parent();
-                    while let Some(d) = parent {
-                        if d == self.dir || std::fs::remove_dir(d).is_err() {
-                            break;
-                        }
-                        parent = d.parent();
-                    }
-                }
-            }
+        stats.written -= failed.len();
+        let tmp = self.dir.join(MANIFEST_TMP);
+        if failed.is_empty() && still_there.is_empty() {
+            std::fs::rename(&tmp, self.dir.join(MANIFEST)).map_err(|e| at(&tmp, e))?;
+            return Ok(stats);
         }
-        files.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut text = String::from(
-            "# dossier: files written by the last build (length, mtime, hash, page key, path)\n",
-        );
-        for (p, e, _) in &files {
-            text.push_str(&format!(
-                "{}\t{}\t{:016x}\t{:016x}\t{}\n",
-                e.len, e.mtime, e.hash, e.key, p
-            ));
-        }
-        let tmp = base.join(format!("{MANIFEST}.tmp"));
-        std::fs::write(&tmp, text)?;
-        std::fs::rename(&tmp, base.join(MANIFEST))?;
-        if let Some(staging) = &self.staging {
-            if self.dir.exists() {
-                // Created meanwhile (empty, or rename fails and says why).
-                let _ = std::fs::remove_dir(&self.dir);
-            }
-            std::fs::rename(staging, &self.dir)?;
-        }
-        Ok(stats)
+        // What is in the folder now: the old version of each file that did
+        // not move in, and the stale files that could not be removed.
+        let _ = std::fs::remove_file(&tmp);
+        self.remove_empty_made_folders();
+        let not_in: HashSet<usize> = failed.iter().map(|(i, _)| *i).collect();
+        let entries = files
+            .iter()
+            .enumerate()
+            .filter_map(|(i, (p, e, _))| match not_in.contains(&i) {
+                false => Some((p.as_str(), e)),
+                true => self.old.get_key_value(p).map(|(p, e)| (p.as_str(), e)),
+            })
+            .chain(
+                still_there
+                    .iter()
+                    .filter_map(|p| self.old.get_key_value(p.as_str()))
+                    .map(|(p, e)| (p.as_str(), e)),
+            );
+        std::fs::write(self.dir.join(MANIFEST), manifest_text(entries))?;
+        let (kind, first) = match failed.into_iter().next() {
+            Some((_, e)) => (e.kind(), e.to_string()),
+            None => (
+                io::ErrorKind::Other,
+                "cannot remove stale files".to_string(),
+            ),
+        };
+        Err(io::Error::new(
+            kind,
+            format!(
+                "{first}; {} is partly updated, build again once this is fixed",
+                self.dir.display()
+            ),
+        ))
     }
 
     /// Undoes everything: the output folder stays as it was.
@@ -355,27 +754,30 @@ impl DiskSink {
             let _ = std::fs::remove_dir_all(staging);
             return;
         }
-        if let Ok(state) = self.state.into_inner() {
-            for (_, _, fate) in state.files {
-                if let Fate::Spilled(tmp) = fate {
-                    let _ = std::fs::remove_file(tmp);
-                }
-            }
-        }
+        let files = self.take_files();
+        self.discard(&files);
     }
 }
+
+/// The next manifest, written in the commit's first phase.
+const MANIFEST_TMP: &str = ".dossier-manifest.tmp";
+/// The manifest of old and new files, in place while files move in.
+const MANIFEST_PRE: &str = ".dossier-manifest.pre.tmp";
 
 impl crate::site::Sink for DiskSink {
     fn put_with(&self, rel: &str, write: &crate::site::WriteFn) -> io::Result<()> {
         let path = self.place_of(rel)?;
-        self.ensure_parent(&path)?;
+        if self.claim(rel, None) != Claim::New {
+            return Ok(());
+        }
         let (len, hash, mtime, fate) = if self.staging.is_some() {
+            self.make_dirs(path.parent().unwrap_or(self.base()))?;
             let (len, hash, mtime) = stream_to(&path, write)?;
             (len, hash, mtime, Fate::Written)
         } else {
             // Beside its place, then kept only if it differs from what the
             // last build wrote there (and is still there).
-            let tmp = tmp_beside(&path);
+            let tmp = self.temp_for(rel, &path)?;
             let (len, hash, mtime) = stream_to(&tmp, write).inspect_err(|_| {
                 let _ = std::fs::remove_file(&tmp);
             })?;
@@ -396,6 +798,9 @@ impl crate::site::Sink for DiskSink {
                 None => (len, hash, mtime, Fate::Spilled(tmp)),
             }
         };
+        if let Ok(mut c) = self.claims.lock() {
+            c.files.insert(rel.to_string(), Some((len, hash)));
+        }
         let entry = Entry {
             len,
             mtime,
@@ -421,7 +826,7 @@ impl crate::site::Sink for DiskSink {
         // Trust the page only if the file is still the one we wrote.
         let same = std::fs::metadata(&path)
             .is_ok_and(|m| m.is_file() && m.len() == e.len && mtime_of(&m) == e.mtime);
-        if same {
+        if same && self.claim(rel, Some((e.len, e.hash))) == Claim::New {
             if let Ok(mut s) = self.state.lock() {
                 s.files.push((rel.to_string(), *e, Fate::Unchanged));
             }
@@ -433,28 +838,20 @@ impl crate::site::Sink for DiskSink {
         let path = self.place_of(&f.path)?;
         let h = hash(&f.bytes);
         let len = f.bytes.len() as u64;
+        if self.claim(&f.path, Some((len, h))) != Claim::New {
+            return Ok(());
+        }
+        let entry = |mtime| Entry {
+            len,
+            mtime,
+            hash: h,
+            key: f.key,
+        };
         let (entry, fate) = if self.staging.is_some() {
-            self.ensure_parent(&path)?;
-            let mtime = write_new(&path, &f.bytes)?;
-            (
-                Entry {
-                    len,
-                    mtime,
-                    hash: h,
-                    key: f.key,
-                },
-                Fate::Written,
-            )
+            self.make_dirs(path.parent().unwrap_or(self.base()))?;
+            (entry(write_new(&path, &f.bytes)?), Fate::Written)
         } else if let Some(mtime) = self.unchanged(&path, &f.path, len, h, &f.bytes) {
-            (
-                Entry {
-                    len,
-                    mtime,
-                    hash: h,
-                    key: f.key,
-                },
-                Fate::Unchanged,
-            )
+            (entry(mtime), Fate::Unchanged)
         } else {
             let keep = self
                 .state
@@ -468,28 +865,13 @@ impl crate::site::Sink for DiskSink {
                 })
                 .unwrap_or(false);
             if keep {
-                (
-                    Entry {
-                        len,
-                        mtime: 0,
-                        hash: h,
-                        key: f.key,
-                    },
-                    Fate::Pending(f.bytes),
-                )
+                (entry(0), Fate::Pending(f.bytes.clone()))
             } else {
-                let tmp = tmp_beside(&path);
-                self.ensure_parent(&tmp)?;
-                let mtime = write_new(&tmp, &f.bytes)?;
-                (
-                    Entry {
-                        len,
-                        mtime,
-                        hash: h,
-                        key: f.key,
-                    },
-                    Fate::Spilled(tmp),
-                )
+                let tmp = self.temp_for(&f.path, &path)?;
+                let mtime = write_new(&tmp, &f.bytes).inspect_err(|_| {
+                    let _ = std::fs::remove_file(&tmp);
+                })?;
+                (entry(mtime), Fate::Spilled(tmp))
             }
         };
         if let Ok(mut s) = self.state.lock() {
@@ -510,6 +892,232 @@ pub fn write(dir: &Path, files: &[OutputFile]) -> io::Result<WriteStats> {
         }
     }
     sink.commit()
+}
+
+/// Data files a sink that wants no pages (`check`) is not given, and
+/// `serve` makes apart: they count as made when they are not listed.
+const ATOM: &str = "atom.xml";
+const JSON_FILES: [&str; 2] = ["entities.json", "search.json"];
+
+/// What made an output file, for messages.
+enum Maker<'a> {
+    Page(&'a crate::content::Page),
+    Article(&'a crate::content::Article),
+    Static(String),
+    Site,
+}
+
+impl Maker<'_> {
+    /// `here`: the message is at this maker's file.
+    fn describe(&self, rel: &str, here: bool) -> String {
+        match self {
+            Maker::Page(_) if here => "this page".to_string(),
+            Maker::Article(_) if here => "this article".to_string(),
+            Maker::Static(_) if here => "this static file".to_string(),
+            Maker::Page(p) => format!("the page {}", p.file.path.display()),
+            Maker::Article(a) => format!("the article {}", a.file.path.display()),
+            Maker::Static(s) => format!("the static file {s}"),
+            Maker::Site if rel.ends_with(".html") => "the site's own page".to_string(),
+            Maker::Site => "the site's own file".to_string(),
+        }
+    }
+
+    /// Which side of a clash the message goes to: the lowest.
+    fn rank(&self) -> u8 {
+        match self {
+            Maker::Page(_) | Maker::Article(_) => 0,
+            Maker::Static(_) => 1,
+            Maker::Site => 2,
+        }
+    }
+
+    /// Where the message goes: the user's file that made it, at its
+    /// `slug` when it has one.
+    fn diagnostic(&self, root: &Path, message: String) -> Option<Diagnostic> {
+        let (path, slug_set) = match self {
+            Maker::Page(p) => (&p.file.path, p.meta.slug.is_some()),
+            Maker::Article(a) => (&a.file.path, a.meta.slug.is_some()),
+            Maker::Static(s) => {
+                return Some(Diagnostic::file(Severity::Error, Path::new(s), message))
+            }
+            Maker::Site => return None,
+        };
+        // An article's text is dropped after annotating: read it again.
+        let text = std::fs::read_to_string(root.join(path)).unwrap_or_default();
+        let at = slug_set.then(|| value_offset(&text, "slug")).flatten();
+        Some(match at {
+            Some(offset) => Diagnostic::error_at(path, &text, offset, message),
+            None => Diagnostic::file(Severity::Error, path, message),
+        })
+    }
+
+    fn note(&self) -> Option<&'static str> {
+        match self {
+            Maker::Page(_) | Maker::Article(_) => Some("set another `slug`"),
+            Maker::Static(_) => Some(
+                "a file in static/ may replace a built-in asset (style.css, syntax.css), not a page or file the site makes; to change a built-in page, put a template of its name in templates/",
+            ),
+            Maker::Site => None,
+        }
+    }
+}
+
+/// The offset of the value of `key` in a file's front matter (its first
+/// character, inside the quotes), as other messages about front matter.
+fn value_offset(text: &str, key: &str) -> Option<usize> {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n').take(200) {
+        let t = line.trim_start();
+        if let Some(rest) = t.strip_prefix(key) {
+            if let Some(value) = rest.trim_start().strip_prefix('=') {
+                let value = value.trim_start();
+                let quotes = if value.starts_with("\"\"\"") || value.starts_with("'''") {
+                    3
+                } else if value.starts_with(['"', '\'']) {
+                    1
+                } else {
+                    0
+                };
+                return Some(offset + line.len() - value.len() + quotes);
+            }
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Clashes between the output files `paths` of a build of the site at
+/// `root`: a path made twice, or a file where another output needs a
+/// folder. Each is an error at the user's file that made it (a page or
+/// article at its `slug`, a static file), naming the other side. `atom` and
+/// `json`: whether the feed and the JSON data files are among `paths`.
+/// Built-in assets replaced by a static file never get here (see
+/// `static_files`); an empty `static/.nojekyll` is the site's own.
+pub fn path_clashes(
+    root: &Path,
+    a: &Annotated,
+    paths: &[String],
+    atom: bool,
+    json: bool,
+) -> Vec<Diagnostic> {
+    let mut count: HashMap<&str, usize> = HashMap::with_capacity(paths.len() + 3);
+    for p in paths {
+        *count.entry(p.as_str()).or_default() += 1;
+    }
+    let unlisted = (!atom)
+        .then_some(ATOM)
+        .into_iter()
+        .chain(JSON_FILES.into_iter().filter(|_| !json));
+    for p in unlisted {
+        *count.entry(p).or_default() += 1;
+    }
+    // (file, other): `other == file` when made twice; otherwise the first
+    // output under the folder the file would have to be.
+    let mut clashes: BTreeSet<(&str, &str)> = BTreeSet::new();
+    let mut under: BTreeMap<&str, &str> = BTreeMap::new();
+    for (&p, &n) in &count {
+        let harmless = p == ".nojekyll"
+            && std::fs::metadata(root.join("static/.nojekyll")).is_ok_and(|m| m.len() == 0);
+        if n > 1 && !harmless {
+            clashes.insert((p, p));
+        }
+        for (i, _) in p.match_indices('/') {
+            let d = &p[..i];
+            if count.contains_key(d) {
+                let first = under.entry(d).or_insert(p);
+                if p < *first {
+                    *first = p;
+                }
+            }
+        }
+    }
+    clashes.extend(under);
+    if clashes.is_empty() {
+        return Vec::new();
+    }
+    let urls = &a.urls;
+    let pages: HashMap<String, &crate::content::Page> = a
+        .content
+        .pages
+        .iter()
+        .map(|p| {
+            (
+                crate::site::urls::file_of(&urls.base_path, &urls.page(&p.slug)),
+                p,
+            )
+        })
+        .collect();
+    let articles: HashMap<String, &crate::content::Article> = a
+        .content
+        .articles
+        .iter()
+        .map(|x| {
+            (
+                crate::site::urls::file_of(&urls.base_path, &urls.article(&x.slug)),
+                x,
+            )
+        })
+        .collect();
+    let makers = |rel: &str| -> Vec<Maker> {
+        let mut m = Vec::new();
+        if let Some(p) = pages.get(rel) {
+            m.push(Maker::Page(p));
+        }
+        if let Some(x) = articles.get(rel) {
+            m.push(Maker::Article(x));
+        }
+        if safe_join(&root.join("static"), rel).is_some_and(|p| p.is_file()) {
+            m.push(Maker::Static(format!("static/{rel}")));
+        }
+        if m.len() < count.get(rel).copied().unwrap_or(1) {
+            m.push(Maker::Site);
+        }
+        m
+    };
+    let mut out = Vec::new();
+    for (file, other) in clashes {
+        let (mine, theirs) = if file == other {
+            let mut m = makers(file);
+            let first = m.remove(0);
+            (first, m.pop().unwrap_or(Maker::Site))
+        } else {
+            (makers(file).remove(0), makers(other).remove(0))
+        };
+        // The error goes to a user's file: a page or article, else a static file.
+        let (here, there, at, elsewhere) = if mine.rank() > theirs.rank() {
+            (theirs, mine, other, file)
+        } else {
+            (mine, theirs, file, other)
+        };
+        let message = if file == other {
+            format!(
+                "`{file}` is written twice: by {} and by {}",
+                here.describe(at, true),
+                there.describe(at, false)
+            )
+        } else {
+            format!(
+                "`{file}` cannot be both a file and a folder: {} is written to `{at}`, {} to `{elsewhere}`",
+                here.describe(at, true),
+                there.describe(elsewhere, false)
+            )
+        };
+        out.push(located(root, &here, &there, message, at));
+    }
+    out
+}
+
+/// The error about a clash, at `mine`'s file, or at the output path `rel`
+/// when the site made both sides.
+fn located(root: &Path, mine: &Maker, theirs: &Maker, message: String, rel: &str) -> Diagnostic {
+    let d = match mine.diagnostic(root, message.clone()) {
+        Some(d) => d,
+        None => Diagnostic::file(Severity::Error, Path::new(rel), message),
+    };
+    match mine.note().or_else(|| theirs.note()) {
+        Some(n) => d.with_note(n),
+        None => d,
+    }
 }
 
 #[cfg(test)]
@@ -674,5 +1282,159 @@ mod tests {
         assert!(is_ours_or_empty(dir.path()));
         std::fs::write(dir.path().join("notes.txt"), "x").unwrap();
         assert!(!is_ours_or_empty(dir.path()));
+    }
+
+    /// Every file (with its bytes) and folder under `d`.
+    fn tree(d: &Path) -> Vec<(String, Option<Vec<u8>>)> {
+        walkdir::WalkDir::new(d)
+            .min_depth(1)
+            .sort_by_file_name()
+            .into_iter()
+            .flatten()
+            .map(|e| {
+                let bytes = e
+                    .file_type()
+                    .is_file()
+                    .then(|| std::fs::read(e.path()).unwrap());
+                (rel_of(d, e.path()).unwrap(), bytes)
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_failure_before_anything_moves_in_leaves_the_folder_as_it_was() {
+        use crate::site::Sink;
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        write(d, &[f("index.html", "one"), f("a/index.html", "a")]).unwrap();
+        // A user's file where a folder of the new build must go.
+        std::fs::write(d.join("b"), "mine").unwrap();
+        let before = tree(d);
+        let sink = DiskSink::open(d).unwrap();
+        sink.put(f("index.html", "two")).unwrap();
+        sink.put(f("c/x/index.html", &"x".repeat(MEMORY_BUDGET + 1)))
+            .unwrap();
+        sink.put(f("b/index.html", "b")).unwrap();
+        let e = sink.commit().unwrap_err().to_string();
+        assert!(
+            e.contains("`b/index.html`") && e.contains("nothing in"),
+            "{e}"
+        );
+        assert_eq!(tree(d), before);
+        // A folder holding a user's file where a changed file must go.
+        std::fs::remove_file(d.join("b")).unwrap();
+        std::fs::remove_file(d.join("a/index.html")).unwrap();
+        std::fs::write(d.join("a/notes.txt"), "mine").unwrap();
+        std::fs::rename(d.join("a"), d.join("index.html.d")).unwrap();
+        let before = tree(d);
+        let e = write(
+            d,
+            &[f("index.html", "three"), f("index.html.d", "file now")],
+        )
+        .unwrap_err()
+        .to_string();
+        assert!(e.contains("notes.txt"), "{e}");
+        assert_eq!(tree(d), before);
+    }
+
+    #[test]
+    fn stale_files_make_room_for_folders_and_folders_for_files() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        write(d, &[f("index.html", "i"), f("foo", "a file")]).unwrap();
+        let s = write(d, &[f("index.html", "i"), f("foo/index.html", "a page")]).unwrap();
+        assert_eq!((s.written, s.unchanged, s.removed), (1, 1, 1));
+        assert_eq!(
+            std::fs::read_to_string(d.join("foo/index.html")).unwrap(),
+            "a page"
+        );
+        let s = write(d, &[f("index.html", "i"), f("foo", "a file again")]).unwrap();
+        assert_eq!((s.written, s.unchanged, s.removed), (1, 1, 1));
+        assert_eq!(
+            std::fs::read_to_string(d.join("foo")).unwrap(),
+            "a file again"
+        );
+        let names: Vec<String> = tree(d).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(names, [MANIFEST, "foo", "index.html"]);
+    }
+
+    #[test]
+    fn clashing_paths_are_refused_with_nothing_written() {
+        use crate::site::Sink;
+        let parent = tempfile::tempdir().unwrap();
+        let d = parent.path().join("public");
+        // Into a new folder: nothing appears.
+        let sink = DiskSink::open(&d).unwrap();
+        sink.put(f("tags/example/index.html", "tag")).unwrap();
+        sink.put(f("tags/example", "static")).unwrap();
+        let e = sink.commit().unwrap_err().to_string();
+        assert!(
+            e.contains("`tags/example` is a file, but `tags/example/index.html`"),
+            "{e}"
+        );
+        assert_eq!(std::fs::read_dir(parent.path()).unwrap().count(), 0);
+        // Into an earlier build: it stays as it was.
+        write(&d, &[f("index.html", "one"), f(".nojekyll", "")]).unwrap();
+        let before = tree(&d);
+        let e = write(&d, &[f("index.html", "two"), f("index.html", "mine")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`index.html` is made twice"), "{e}");
+        let e = write(&d, &[f("x", "1"), f("x/y/z", "2"), f("index.html", "3")])
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("`x` is a file, but `x/y/z`"), "{e}");
+        assert_eq!(tree(&d), before);
+        // The same bytes twice under one path are no clash.
+        let s = write(
+            &d,
+            &[
+                f("index.html", "one"),
+                f(".nojekyll", ""),
+                f(".nojekyll", ""),
+            ],
+        )
+        .unwrap();
+        assert_eq!((s.written, s.unchanged), (0, 2));
+    }
+
+    #[test]
+    fn claims_find_every_kind_of_clash() {
+        let mut c = Claims::default();
+        assert_eq!(c.claim("a/b/index.html", Some((1, 1))), Claim::New);
+        assert_eq!(c.claim("a/b/index.html", Some((1, 1))), Claim::Again);
+        assert_eq!(c.claim("a/b/index.html", Some((1, 2))), Claim::Clash);
+        assert_eq!(c.claim("a/b", Some((1, 1))), Claim::Clash);
+        assert_eq!(c.claim("a", None), Claim::Clash);
+        assert_eq!(c.claim("a/c", None), Claim::New);
+        assert_eq!(c.claim("a/c/d", None), Claim::Clash);
+        assert_eq!(c.claim("a/bb", None), Claim::New);
+        assert_eq!(c.clashes.len(), 4);
+    }
+
+    #[test]
+    fn a_killed_commit_leaves_a_manifest_that_knows_every_new_file() {
+        use crate::site::Sink;
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        write(d, &[f("index.html", "one"), f("old/index.html", "old")]).unwrap();
+        let sink = DiskSink::open(d).unwrap();
+        sink.put(f("index.html", "two")).unwrap();
+        sink.put(f("new/index.html", "new")).unwrap();
+        let mut files = sink.take_files();
+        let claims = std::mem::take(&mut *sink.claims.lock().unwrap());
+        sink.write_temps(&mut files, &claims).unwrap();
+        // As if killed right after the first step of the second phase.
+        std::fs::rename(d.join(MANIFEST_PRE), d.join(MANIFEST)).unwrap();
+        let listed = read_manifest(d).unwrap();
+        for p in ["index.html", "old/index.html", "new/index.html"] {
+            assert!(listed.contains_key(p), "{p}");
+        }
+        sink.discard(&files);
+        // The next build puts everything right.
+        let s = write(d, &[f("index.html", "three")]).unwrap();
+        assert_eq!(s.removed, 1);
+        let names: Vec<String> = tree(d).into_iter().map(|(p, _)| p).collect();
+        assert_eq!(names, [MANIFEST, "index.html"]);
     }
 }

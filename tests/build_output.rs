@@ -305,3 +305,184 @@ fn later_pages_of_an_entity_list_its_mentions_without_the_header() {
     assert!(second.contains("<h1>Ana Pérez</h1>"), "{second}");
     run.assert_links_resolve("/sub/path/");
 }
+
+/// Every file (with its bytes) and folder under `dir`, hidden ones and the
+/// manifest included: "left exactly as it was" compares two of these.
+fn tree(dir: &std::path::Path) -> std::collections::BTreeMap<String, Option<Vec<u8>>> {
+    walkdir::WalkDir::new(dir)
+        .min_depth(1)
+        .into_iter()
+        .flatten()
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .into_owned();
+            let bytes = e
+                .file_type()
+                .is_file()
+                .then(|| std::fs::read(e.path()).unwrap());
+            (rel, bytes)
+        })
+        .collect()
+}
+
+/// A small site with a tag "example", built once.
+fn tagged_site() -> (Site, std::path::PathBuf) {
+    let site = Site::new()
+        .file(
+            "content/articles/first.md",
+            "+++\ntitle = \"First\"\ndate = 2025-01-01\ntags = [\"example\"]\n+++\nOne.\n",
+        )
+        .file(
+            "content/articles/second.md",
+            "+++\ntitle = \"Second\"\ndate = 2025-02-01\ntags = [\"example\"]\n+++\nTwo.\n",
+        )
+        .file(
+            "content/pages/about.md",
+            "+++\ntitle = \"About\"\n+++\nUs.\n",
+        );
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert!(run.exists("tags/example/index.html"));
+    let out = run.out.clone();
+    (site, out)
+}
+
+const ANOTHER: &str = "+++\ntitle = \"Another\"\ndate = 2025-06-01\n+++\nx\n";
+
+#[test]
+fn a_static_file_where_a_tag_page_goes_fails_and_changes_nothing() {
+    let (site, out) = tagged_site();
+    let before = tree(&out);
+    site.write("static/tags/example", b"T\n");
+    site.write("content/articles/another.md", ANOTHER.as_bytes());
+    let run = site.build(&[]);
+    run.assert_error("static/tags/example", "tags/example/index.html");
+    assert_eq!(tree(&out), before, "the output changed:\n{}", run.stderr);
+    // `check` finds it too.
+    site.run(&["check"]).assert_error(
+        "static/tags/example",
+        "`tags/example` cannot be both a file and a folder",
+    );
+    // Once the obstacle and the article are gone, nothing of them is left.
+    std::fs::remove_file(site.root().join("static/tags/example")).unwrap();
+    std::fs::remove_file(site.root().join("content/articles/another.md")).unwrap();
+    let again = site.build(&[]);
+    again.assert_ok();
+    assert!(!again.exists("articles/another"), "orphan left");
+    assert_eq!(tree(&out), before);
+}
+
+#[test]
+fn a_page_whose_slug_is_a_generated_file_is_an_error_at_its_slug() {
+    let (site, out) = tagged_site();
+    let before = tree(&out);
+    for name in [
+        "404.html",
+        "atom.xml",
+        "sitemap.xml",
+        "style.css",
+        "search.json",
+    ] {
+        site.write(
+            "content/pages/clash.md",
+            format!("+++\ntitle = \"Clash\"\nslug = \"{name}\"\n+++\nText.\n").as_bytes(),
+        );
+        let run = site.build(&[]);
+        run.assert_error("content/pages/clash.md:3:9", &format!("`{name}`"));
+        assert!(run.stderr.contains("3 | slug = "), "{}", run.stderr);
+        assert_eq!(tree(&out), before, "{name}: the output changed");
+        site.run(&["check"])
+            .assert_error("content/pages/clash.md:3:9", &format!("`{name}`"));
+    }
+}
+
+#[test]
+fn a_static_file_may_replace_an_asset_but_not_a_page() {
+    let (site, out) = tagged_site();
+    // By design: static/style.css replaces the built-in one.
+    site.write("static/style.css", b"body{}");
+    site.write("static/.nojekyll", b"");
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert_eq!(run.page("style.css"), "body{}");
+    let before = tree(&out);
+    site.write("static/index.html", b"<p>mine</p>");
+    let run = site.build(&[]);
+    run.assert_error("static/index.html", "`index.html` is written twice");
+    assert_eq!(tree(&out), before);
+    site.write("static/about/index.html", b"<p>mine</p>");
+    std::fs::remove_file(site.root().join("static/index.html")).unwrap();
+    site.build(&[])
+        .assert_error("content/pages/about.md", "static/about/index.html");
+    assert_eq!(tree(&out), before);
+}
+
+#[test]
+fn a_file_where_a_new_folder_must_go_fails_before_anything_moves() {
+    let (site, out) = tagged_site();
+    // Not dossier's: a user's file where the new article's folder goes.
+    std::fs::write(out.join("articles/another"), "mine").unwrap();
+    let before = tree(&out);
+    site.write("content/articles/another.md", ANOTHER.as_bytes());
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    // Index, archive, feed, sitemap, search data and the neighbour article
+    // would all change; none did, and no temporary file is left.
+    assert_eq!(tree(&out), before, "the output changed:\n{}", run.stderr);
+    assert!(
+        run.stderr.contains("articles/another") && run.stderr.contains("nothing in"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_folder_where_a_changed_file_must_go_fails_before_anything_moves() {
+    let (site, out) = tagged_site();
+    std::fs::remove_file(out.join("atom.xml")).unwrap();
+    std::fs::create_dir(out.join("atom.xml")).unwrap();
+    std::fs::write(out.join("atom.xml/notes.txt"), "mine").unwrap();
+    let before = tree(&out);
+    site.write("content/articles/another.md", ANOTHER.as_bytes());
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert_eq!(tree(&out), before, "the output changed:\n{}", run.stderr);
+    assert!(run.stderr.contains("atom.xml"), "{}", run.stderr);
+    // Fixed, the next build writes everything, the manifest included.
+    std::fs::remove_dir_all(out.join("atom.xml")).unwrap();
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert!(run.exists("articles/another/index.html"));
+    assert!(run
+        .page(".dossier-manifest")
+        .contains("\tarticles/another/index.html\n"));
+}
+
+#[test]
+fn a_page_that_becomes_a_static_file_and_back_moves_cleanly() {
+    let (site, out) = tagged_site();
+    // The page about/ goes, a static file `about` takes its place.
+    std::fs::remove_file(site.root().join("content/pages/about.md")).unwrap();
+    site.write("static/about", b"plain");
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert_eq!(run.page("about"), "plain");
+    // And back.
+    std::fs::remove_file(site.root().join("static/about")).unwrap();
+    site.write(
+        "content/pages/about.md",
+        "+++\ntitle = \"About\"\n+++\nUs.\n".as_bytes(),
+    );
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert!(run.page("about/index.html").contains("Us."));
+    let leftovers: Vec<String> = tree(&out)
+        .into_keys()
+        .filter(|p| p.contains("dossier-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}

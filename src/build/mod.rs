@@ -410,6 +410,15 @@ pub(crate) fn render_prepared(
             return Err(diags);
         }
     };
+    // Two outputs with one path, or a file where a folder must go: errors
+    // naming their sources, before the sink commits anything.
+    let (atom, json) = (sink.wants_pages(), sink.wants_pages() && scope.json);
+    diags.extend(crate::output::path_clashes(
+        &opts.root, a, &paths, atom, json,
+    ));
+    if diags.has_errors() {
+        return Err(diags);
+    }
     timer.lap("render", "");
     timer.progress.finish();
     if opts.lint {
