@@ -255,16 +255,43 @@ impl EntityIndex {
     }
 }
 
-/// True when `text[s..e]` does not touch a letter or digit on either side.
+/// True when `text[s..e]` does not touch a letter or digit on either side,
+/// nor a combining mark (which belongs to the letter before it: `Pariś`
+/// written as `s` and U+0301 is not `Paris`).
 pub fn is_word_edge(text: &str, s: usize, e: usize) -> bool {
     let before = text[..s].chars().next_back();
     let after = text[e..].chars().next();
-    !before.is_some_and(char::is_alphanumeric) && !after.is_some_and(char::is_alphanumeric)
+    !before.is_some_and(is_word_char) && !after.is_some_and(is_word_char)
+}
+
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric() || is_combining_mark(c)
+}
+
+/// The blocks of combining marks that follow Latin, Greek and Cyrillic
+/// letters (the marks of other scripts count as letters already).
+fn is_combining_mark(c: char) -> bool {
+    matches!(c,
+        '\u{0300}'..='\u{036F}'
+        | '\u{1AB0}'..='\u{1AFF}'
+        | '\u{1DC0}'..='\u{1DFF}'
+        | '\u{20D0}'..='\u{20FF}'
+        | '\u{FE20}'..='\u{FE2F}')
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_combining_mark_continues_the_word() {
+        let t = "Paris\u{301} and Paris, \u{301}Paris";
+        assert!(!is_word_edge(t, 0, 5));
+        let second = t.find("and ").unwrap() + 4;
+        assert!(is_word_edge(t, second, second + 5));
+        let third = t.rfind("Paris").unwrap();
+        assert!(!is_word_edge(t, third, third + 5));
+    }
 
     fn entity(id: &str, name: &str, aliases: &[&str]) -> Entity {
         Entity::for_test(id, name, aliases)
