@@ -422,7 +422,7 @@ pub(crate) fn render_prepared(
     timer.lap("render", "");
     timer.progress.finish();
     if opts.lint {
-        diags.extend(site::lint::lint(a, model, &paths));
+        diags.extend(site::lint::lint(a, model, &paths, &p.theme.ids));
     }
     let stats = Stats {
         articles: a.content.articles.len(),

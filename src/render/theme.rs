@@ -36,6 +36,41 @@ pub struct Theme {
     pub fingerprint: u64,
     /// Where each template came from, for messages.
     origins: Vec<(String, PathBuf)>,
+    /// The ids the templates write, for checking `#fragment` links.
+    pub ids: TemplateIds,
+}
+
+/// The `id="…"` attributes written in templates: whole ones, and the
+/// literal start of those made with `{{ … }}` (any id so starting may exist).
+#[derive(Debug, Default, Clone)]
+pub struct TemplateIds {
+    pub exact: std::collections::HashSet<String>,
+    pub prefixes: Vec<String>,
+}
+
+impl TemplateIds {
+    fn scan(&mut self, src: &str) {
+        for quote in ['"', '\''] {
+            let open = format!("id={quote}");
+            let mut rest = src;
+            while let Some(i) = rest.find(&open) {
+                rest = &rest[i + open.len()..];
+                let Some(end) = rest.find(quote) else { break };
+                let value = &rest[..end];
+                match value.find("{{").or_else(|| value.find("{%")) {
+                    Some(dynamic) => self.prefixes.push(value[..dynamic].to_string()),
+                    None => {
+                        self.exact.insert(value.to_string());
+                    }
+                }
+            }
+        }
+    }
+
+    /// Whether a page of this theme may hold the id `id` of its own.
+    pub fn may_hold(&self, id: &str) -> bool {
+        self.exact.contains(id) || self.prefixes.iter().any(|p| id.starts_with(p.as_str()))
+    }
 }
 
 impl Theme {
@@ -121,10 +156,15 @@ impl Theme {
             }
             h.finish()
         };
+        let mut ids = TemplateIds::default();
+        for (_, src, _) in &sources {
+            ids.scan(src);
+        }
         Some(Theme {
             tera,
             fingerprint,
             origins,
+            ids,
         })
     }
 

@@ -5,9 +5,15 @@
 use super::Site;
 use crate::build::{Annotated, Rendered};
 use crate::diagnostics::Diagnostic;
-use std::collections::HashSet;
+use crate::render::theme::TemplateIds;
+use std::collections::{HashMap, HashSet};
 
-pub fn lint(a: &Annotated, site: &Site, paths: &[String]) -> Vec<Diagnostic> {
+pub fn lint(
+    a: &Annotated,
+    site: &Site,
+    paths: &[String],
+    theme_ids: &TemplateIds,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     for (i, e) in a.content.entities.iter().enumerate() {
         if site.mentions_of[i].is_empty() {
@@ -17,55 +23,103 @@ pub fn lint(a: &Annotated, site: &Site, paths: &[String]) -> Vec<Diagnostic> {
             ));
         }
     }
-    let paths: HashSet<&str> = paths.iter().map(String::as_str).collect();
     let urls = &site.urls;
+    // The ids of article and page documents, by page URL: what a fragment
+    // of a link to them may name (with the theme's own).
+    let mut ids: HashMap<String, HashSet<String>> = HashMap::new();
+    if a.articles
+        .iter()
+        .any(|d| d.r.links.iter().any(|l| l.0.contains('#')))
+        || a.page_docs
+            .iter()
+            .any(|d| d.links.iter().any(|l| l.0.contains('#')))
+    {
+        for (art, doc) in a.content.articles.iter().zip(&a.articles) {
+            ids.insert(urls.article(&art.slug), ids_in(&doc.r));
+        }
+        for (p, doc) in a.content.pages.iter().zip(&a.page_docs) {
+            ids.insert(urls.page(&p.slug), ids_in(doc));
+        }
+    }
+    let known = Known {
+        paths: paths.iter().map(String::as_str).collect(),
+        base_path: &urls.base_path,
+        ids,
+        theme_ids,
+    };
     for (art, doc) in a.content.articles.iter().zip(&a.articles) {
-        check_links(
-            &doc.r,
-            &urls.article(&art.slug),
-            &urls.base_path,
-            &paths,
-            &mut out,
-        );
+        known.check_links(&doc.r, &urls.article(&art.slug), &mut out);
     }
     for (p, doc) in a.content.pages.iter().zip(&a.page_docs) {
-        check_links(doc, &urls.page(&p.slug), &urls.base_path, &paths, &mut out);
+        known.check_links(doc, &urls.page(&p.slug), &mut out);
     }
     for (e, doc) in a.content.entities.iter().zip(&a.entity_docs) {
-        check_links(
-            doc,
-            &urls.entity(&e.id, 1),
-            &urls.base_path,
-            &paths,
-            &mut out,
-        );
+        known.check_links(doc, &urls.entity(&e.id, 1), &mut out);
     }
     out
 }
 
-/// Warns about internal links of one document that point at nothing.
-fn check_links(
-    doc: &Rendered,
-    page_url: &str,
-    base_path: &str,
-    paths: &HashSet<&str>,
-    out: &mut Vec<Diagnostic>,
-) {
-    for (url, warning) in &doc.links {
-        let Some(target) = internal_target(page_url, url) else {
-            continue;
-        };
-        let file_path = target
-            .strip_prefix(base_path)
-            .map(|r| super::urls::file_of("/", &format!("/{r}")));
-        let ok = match &file_path {
-            Some(fp) => {
-                paths.contains(fp.as_str()) || paths.contains(format!("{fp}/index.html").as_str())
+/// The `id` attributes in a document's HTML.
+fn ids_in(doc: &Rendered) -> HashSet<String> {
+    let html = doc.html.unpack();
+    let mut ids = HashSet::new();
+    for part in [&html.body, &html.notes] {
+        let mut rest = part.as_str();
+        while let Some(i) = rest.find(" id=\"") {
+            rest = &rest[i + 5..];
+            let Some(end) = rest.find('"') else { break };
+            ids.insert(rest[..end].to_string());
+            rest = &rest[end..];
+        }
+    }
+    ids
+}
+
+/// What the site has, for checking links.
+struct Known<'a> {
+    paths: HashSet<&'a str>,
+    base_path: &'a str,
+    /// Ids of article and page documents, by page URL.
+    ids: HashMap<String, HashSet<String>>,
+    theme_ids: &'a TemplateIds,
+}
+
+impl Known<'_> {
+    /// Warns about internal links of one document that point at nothing:
+    /// no page, or (on an article or a page) no element with the
+    /// fragment's id.
+    fn check_links(&self, doc: &Rendered, page_url: &str, out: &mut Vec<Diagnostic>) {
+        let (paths, base_path) = (&self.paths, self.base_path);
+        for (url, warning) in &doc.links {
+            let fragment = url.split_once('#').map(|(_, f)| f).unwrap_or("");
+            let Some(target) = internal_target(page_url, url)
+                .or_else(|| (url.trim().starts_with('#')).then(|| page_url.to_string()))
+            else {
+                continue;
+            };
+            let file_path = target
+                .strip_prefix(base_path)
+                .map(|r| super::urls::file_of("/", &format!("/{r}")));
+            let ok = match &file_path {
+                Some(fp) => {
+                    paths.contains(fp.as_str())
+                        || paths.contains(format!("{fp}/index.html").as_str())
+                }
+                None => false,
+            };
+            if !ok {
+                out.push(warning.clone());
+                continue;
             }
-            None => false,
-        };
-        if !ok {
-            out.push(warning.clone());
+            let id = crate::escape::url_decode(fragment).unwrap_or_default();
+            let missing = !id.is_empty()
+                && !self.theme_ids.may_hold(&id)
+                && self.ids.get(&target).is_some_and(|ids| !ids.contains(&id));
+            if missing {
+                let mut w = warning.clone();
+                w.message = format!("link to `{url}`: its page has no `#{id}`");
+                out.push(w);
+            }
         }
     }
 }
