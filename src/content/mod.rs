@@ -236,7 +236,8 @@ pub fn article_of(rel: &Path) -> Option<PathBuf> {
         .then(|| rel.to_path_buf())
 }
 
-/// Files below `root/dir`, relative to `root`, sorted; hidden files skipped.
+/// Files below `root/dir`, relative to `root`, sorted; hidden files skipped,
+/// symbolic links skipped with a warning (nothing outside the site is read).
 fn files_under(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> {
     let base = root.join(dir);
     if !base.is_dir() {
@@ -256,6 +257,15 @@ fn files_under(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> 
                     .unwrap_or(e.path())
                     .to_path_buf();
                 out.push(rel);
+            }
+            Ok(e) if e.path_is_symlink() => {
+                let rel = e.path().strip_prefix(root).unwrap_or(e.path());
+                diags.push(Diagnostic::file(
+                    Severity::Warning,
+                    rel,
+                    "symbolic link skipped: only files inside the site are read \
+                     (copy the file or folder here instead)",
+                ));
             }
             Ok(_) => {}
             Err(e) => {
