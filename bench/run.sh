@@ -72,6 +72,36 @@ for n in "${sizes[@]}"; do
   ratio=$(awk -v h="$t_hugo" -v d="$t_build" 'BEGIN { printf "%.1f", h / d }')
   echo "| $n | $ents | ${t_build} s | ${m_build} MB | ${t_again} s | ${t_check} s | ${t_hugo} s | ${m_hugo} MB | ${ratio}× | $pages | $size |"
 done
+
+# Hostile shapes: one article of 40,000 names and links in one paragraph,
+# one of 20,000 footnotes that each mention an entity. Both were quadratic
+# once (130 s and 3.2 GB); they must stay linear.
+hostile="$dir/hostile"
+if [ ! -f "$hostile/config.toml" ]; then
+  rm -rf "$hostile"
+  "$bin" init "$hostile" >/dev/null
+  rm -f "$hostile"/content/articles/*.md
+fi
+python3 - "$hostile/content/articles" <<'PY'
+import sys
+d = sys.argv[1]
+head = '+++\ntitle = "{}"\ndate = 2025-02-0{}\n+++\n'
+open(f"{d}/names.md", "w").write(head.format("Names", 1) + "Paris and Marie Curie and [[paris]] " * 40000 + "\n")
+notes = " ".join(f"x[^{i}]" for i in range(20000)) + "\n\n" + "".join(f"[^{i}]: note {i} on Paris\n" for i in range(20000))
+open(f"{d}/notes.md", "w").write(head.format("Notes", 2) + notes)
+PY
+echo
+echo "| hostile article | build | RSS |"
+echo "| --- | --- | --- |"
+for shape in names notes; do
+  mkdir -p "$hostile/only-$shape/content/articles"
+  cp -r "$hostile/config.toml" "$hostile/content" "$hostile/only-$shape/" 2>/dev/null || true
+  other=$([ "$shape" = names ] && echo notes || echo names)
+  rm -f "$hostile/only-$shape/content/articles/$other.md"
+  measure "$bin" build --root "$hostile/only-$shape" --output "$dir/out-hostile-$shape-$(date +%s%N)"
+  read -r t m <"$dir/m.txt"
+  echo "| $shape | ${t} s | ${m} MB |"
+done
 echo
 echo "serve, one article edited (median of 5 rebuilds, 10k articles):"
 [ -d "$dir/site-10000" ] && cargo bench --quiet --bench rebuild -- "$dir/site-10000" 5 | tail -1 || true
