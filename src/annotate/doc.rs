@@ -148,6 +148,9 @@ pub struct Parsed {
     /// `[^label]` left as text: references to notes that are not defined
     /// (the parser only makes references of defined labels).
     pub undefined_refs: Vec<(String, usize)>,
+    /// Entity links that cannot be links (empty, holding a link...): offset
+    /// in file, message.
+    pub errors: Vec<(usize, String)>,
 }
 
 pub fn options() -> Options {
@@ -179,40 +182,26 @@ pub fn parse(src: &str, base: usize) -> Parsed {
             }
             continue;
         }
+        // The inline events of a block are gathered until the block ends,
+        // so that an entity link can be found across a line break or the
+        // markup inside it (see `flush`).
+        if is_inline(&ev) {
+            p.run.push((ev, range));
+            continue;
+        }
+        p.flush();
         match ev {
-            // A soft break is part of the text around it, so that a name or
-            // quote broken across lines is one piece of text.
-            // Raw HTML in the Markdown is text like any other, never passed
-            // through: archived articles come from anywhere, and a script
-            // pasted with one must not run in the site.
-            Event::SoftBreak | Event::Text(_) | Event::Html(_) | Event::InlineHtml(_) => {
-                let t = match ev {
-                    Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => t,
-                    _ => "\n".into(),
-                };
-                if p.pending.is_empty() {
-                    p.pending_start = range.start;
-                }
-                p.pending.push_str(&t);
-                p.pending_end = range.end;
-                continue;
-            }
             Event::Start(Tag::FootnoteDefinition(label)) => {
-                p.flush();
                 let body = std::mem::take(&mut p.flow);
                 in_footnote = Some((label.to_string(), base + range.start, body));
-                continue;
             }
             Event::End(TagEnd::FootnoteDefinition) => {
-                p.flush();
                 if let Some((label, at, body)) = in_footnote.take() {
                     let note = std::mem::replace(&mut p.flow, body);
                     p.parsed.footnotes.push((label, at, note));
                 }
-                continue;
             }
             Event::Start(Tag::CodeBlock(kind)) => {
-                p.flush();
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => {
                         info.split_whitespace().next().unwrap_or("").to_string()
@@ -220,53 +209,11 @@ pub fn parse(src: &str, base: usize) -> Parsed {
                     CodeBlockKind::Indented => String::new(),
                 };
                 code = Some((lang, String::new()));
-                continue;
             }
-            _ => {}
-        }
-        p.flush();
-        match ev {
             // An HTML block becomes a paragraph of its text.
             Event::Start(Tag::HtmlBlock) => p.push(Item::Ev(Event::Start(Tag::Paragraph))),
             Event::End(TagEnd::HtmlBlock) => p.push(Item::Ev(Event::End(TagEnd::Paragraph))),
-            Event::Start(tag) => {
-                match &tag {
-                    Tag::Link { .. } => p.anchor += 1,
-                    Tag::Image { .. } => p.image += 1,
-                    Tag::Heading { .. } => p.heading += 1,
-                    _ => {}
-                }
-                p.push(Item::Ev(Event::Start(tag.into_static())));
-            }
-            Event::End(end) => {
-                match end {
-                    TagEnd::Link => p.anchor -= 1,
-                    TagEnd::Image => p.image -= 1,
-                    TagEnd::Heading(_) => p.heading -= 1,
-                    _ => {}
-                }
-                p.push(Item::Ev(Event::End(end)));
-            }
-            Event::Code(c) => {
-                let ctx = TextCtx {
-                    code: true,
-                    in_anchor: p.anchor > 0,
-                    heading: p.heading > 0,
-                    searchable: false,
-                };
-                p.push(Item::Text {
-                    text: c.to_string(),
-                    ctx,
-                });
-            }
-            Event::FootnoteReference(label) => {
-                p.parsed
-                    .note_refs
-                    .push((label.to_string(), base + range.start));
-                let note_ref = p.parsed.note_refs.len() - 1;
-                p.push(Item::NoteRef { note_ref });
-            }
-            other => p.push(Item::Ev(other.into_static())),
+            other => p.event(other, range.start, false),
         }
     }
     p.flush();
@@ -282,21 +229,272 @@ pub fn parse(src: &str, base: usize) -> Parsed {
     p.parsed
 }
 
+/// Events that stay inside a block: gathered into a run (see `flush`).
+fn is_inline(ev: &Event) -> bool {
+    match ev {
+        Event::Text(_)
+        | Event::Html(_)
+        | Event::InlineHtml(_)
+        | Event::SoftBreak
+        | Event::HardBreak
+        | Event::Code(_)
+        | Event::FootnoteReference(_) => true,
+        Event::Start(t) => matches!(
+            t,
+            Tag::Emphasis
+                | Tag::Strong
+                | Tag::Strikethrough
+                | Tag::Superscript
+                | Tag::Subscript
+                | Tag::Link { .. }
+                | Tag::Image { .. }
+        ),
+        Event::End(t) => matches!(
+            t,
+            TagEnd::Emphasis
+                | TagEnd::Strong
+                | TagEnd::Strikethrough
+                | TagEnd::Superscript
+                | TagEnd::Subscript
+                | TagEnd::Link
+                | TagEnd::Image
+        ),
+        _ => false,
+    }
+}
+
+/// The text of an event that is text to the reader. A soft break is part of
+/// the text around it, so that a name, a quote or an entity link broken
+/// across lines is one piece of text. Raw HTML in the Markdown is text like
+/// any other, never passed through: archived articles come from anywhere,
+/// and a script pasted with one must not run in the site.
+fn text_of<'a>(ev: &'a Event) -> Option<&'a str> {
+    match ev {
+        Event::Text(t) | Event::Html(t) | Event::InlineHtml(t) => Some(t),
+        Event::SoftBreak => Some("\n"),
+        _ => None,
+    }
+}
+
+/// What an inline event that is not text is, for the rules on what an
+/// entity link may hold.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Mark {
+    /// The start or end of emphasis, strong, strikethrough...
+    Open,
+    Close,
+    Code,
+    Break,
+    Link,
+    Image,
+    NoteRef,
+}
+
+impl Mark {
+    fn of(ev: &Event) -> Mark {
+        match ev {
+            Event::Start(Tag::Link { .. }) | Event::End(TagEnd::Link) => Mark::Link,
+            Event::Start(Tag::Image { .. }) | Event::End(TagEnd::Image) => Mark::Image,
+            Event::Start(_) => Mark::Open,
+            Event::End(_) => Mark::Close,
+            Event::Code(_) => Mark::Code,
+            Event::HardBreak => Mark::Break,
+            _ => Mark::NoteRef,
+        }
+    }
+
+    fn what(self) -> &'static str {
+        match self {
+            Mark::Link => "a link",
+            Mark::Image => "an image",
+            Mark::NoteRef => "a footnote reference",
+            Mark::Open | Mark::Close | Mark::Code | Mark::Break => "formatting",
+        }
+    }
+}
+
+/// Stands for an event that is not text in the text a run's links are
+/// looked for in: one byte, never a bracket or a bar.
+const PLACEHOLDER: char = '\u{1}';
+
+/// An entity link found in a run's text: `[[` at `ls`, the shown text at
+/// `ss..se`, `]]` ending at `le`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Found {
+    ls: usize,
+    ss: usize,
+    se: usize,
+    le: usize,
+    target: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Scan {
+    Link(Found),
+    /// Something written as an entity link that cannot be one: where its
+    /// `[[` is, and why.
+    Error(usize, String),
+}
+
+/// The entity links in `v`, the text of a run with each event that is not
+/// text as one [`PLACEHOLDER`] byte at the positions of `marks`. A bracket
+/// at `q` opens or closes a link only if `syntax(q)` (it was written as a
+/// bracket, not escaped, not in an image description). Brackets inside a
+/// link make it text (`[[a [b] c]]`), as before.
+fn scan(v: &str, syntax: impl Fn(usize) -> bool, marks: &[(usize, Mark)]) -> Vec<Scan> {
+    let marks_in = |a: usize, b: usize| {
+        let k = marks.partition_point(|m| m.0 < a);
+        marks[k..].iter().take_while(move |m| m.0 < b)
+    };
+    let mut out = Vec::new();
+    let mut from = 0;
+    while let Some(i) = v[from..].find("[[") {
+        let s = from + i;
+        if !(syntax(s) && syntax(s + 1)) {
+            from = s + 1;
+            continue;
+        }
+        let Some(j) = v[s + 2..].find("]]").map(|j| s + 2 + j) else {
+            break;
+        };
+        if !(syntax(j) && syntax(j + 1)) {
+            // An escaped `]]`: every opener up to here would hold it.
+            from = back_one(v, j);
+            continue;
+        }
+        let inner = &v[s + 2..j];
+        if let Some(b) = inner.rfind(['[', ']']) {
+            // Every opener that would hold this bracket is text.
+            from = back_one(v, s + 2 + b);
+            continue;
+        }
+        let le = j + 2;
+        from = le;
+        let bar = inner.find('|').map(|k| s + 2 + k);
+        let (te, ss) = match bar {
+            Some(b) => (b, b + 1),
+            None => (j, s + 2),
+        };
+        if let Some(m) = marks_in(s + 2, te).find(|m| m.1 != Mark::Break) {
+            let msg = format!(
+                "the target of an entity link cannot hold {}; \
+                 write `[[target|shown text]]` to format the text shown",
+                m.1.what()
+            );
+            out.push(Scan::Error(s, msg));
+            continue;
+        }
+        // The target, a line break read as a space.
+        let mut target = String::new();
+        let mut at = s + 2;
+        for &(p, _) in marks_in(s + 2, te) {
+            target.push_str(&v[at..p]);
+            target.push(' ');
+            at = p + 1;
+        }
+        target.push_str(&v[at..te]);
+        let target = target.replace('\n', " ").trim().to_string();
+        let shown_empty = v[ss..j].trim().is_empty() && marks_in(ss, j).next().is_none();
+        if target.is_empty() {
+            let msg = if shown_empty {
+                "empty entity link: write `[[id]]` or `[[id|shown text]]`"
+            } else {
+                "entity link without a target: write the entity's id, name or alias before `|`"
+            };
+            out.push(Scan::Error(s, msg.to_string()));
+            continue;
+        }
+        if shown_empty {
+            out.push(Scan::Error(
+                s,
+                format!(
+                    "entity link `[[{target}|]]` has no text after `|`; \
+                     write `[[{target}]]` to show the target as written"
+                ),
+            ));
+            continue;
+        }
+        // The shown text may hold formatting that opens and closes in it.
+        let mut depth = 0i32;
+        let mut bad = None;
+        for &(_, m) in marks_in(ss, j) {
+            match m {
+                Mark::Open => depth += 1,
+                Mark::Close => depth -= 1,
+                Mark::Code | Mark::Break => {}
+                other => {
+                    bad = Some(format!("an entity link cannot hold {}", other.what()));
+                    break;
+                }
+            }
+            if depth < 0 {
+                break;
+            }
+        }
+        if bad.is_none() && depth != 0 {
+            bad = Some(
+                "an entity link cannot start or end inside formatting; \
+                 put the formatting wholly inside or outside `[[...]]`"
+                    .to_string(),
+            );
+        }
+        match bad {
+            Some(msg) => out.push(Scan::Error(s, msg)),
+            None => out.push(Scan::Link(Found {
+                ls: s,
+                ss,
+                se: j,
+                le,
+                target,
+            })),
+        }
+    }
+    out
+}
+
+/// `i - 1` if a character starts there (it may be a `[`), else `i`.
+fn back_one(v: &str, i: usize) -> usize {
+    if v.is_char_boundary(i - 1) {
+        i - 1
+    } else {
+        i
+    }
+}
+
+/// One text event of a run: where its text starts in the run's text and
+/// in the source.
+struct Piece {
+    v: usize,
+    src: usize,
+    /// Its text is the source text, byte for byte (not an entity, say).
+    literal: bool,
+    /// Its brackets may open or close an entity link.
+    syntax: bool,
+    /// Its first character was escaped with a backslash.
+    escaped: bool,
+}
+
+/// A run cut into what is emitted: runs of text events, merged, and the
+/// other events.
+enum Atom {
+    Text { v: Range<usize>, src: Range<usize> },
+    Other { run: usize, v: usize },
+}
+
 #[derive(Default)]
 struct Builder<'s> {
     parsed: Parsed,
     flow: Flow,
     src: &'s str,
     base: usize,
-    pending: String,
-    pending_start: usize,
-    pending_end: usize,
+    /// The inline events of the current block, with their source ranges.
+    run: Vec<(Event<'s>, Range<usize>)>,
     anchor: u32,
     image: u32,
     heading: u32,
 }
 
-impl Builder<'_> {
+impl<'s> Builder<'s> {
     fn push(&mut self, item: Item) {
         self.flow.items.push(item);
     }
@@ -310,68 +508,219 @@ impl Builder<'_> {
         }
     }
 
-    /// Emits the text gathered so far, cutting out `[[target|shown]]` links.
-    fn flush(&mut self) {
-        if self.pending.is_empty() {
-            return;
-        }
-        let text = std::mem::take(&mut self.pending);
-        let ctx = self.ctx();
-        if self.image > 0 {
-            self.push(Item::Text { text, ctx });
-            return;
-        }
-        let raw = self
-            .src
-            .get(self.pending_start..self.pending_end.min(self.src.len()))
-            .unwrap_or("");
-        let exact = raw == text;
-        if ctx.searchable || ctx.heading || ctx.in_anchor {
-            for (label, at) in undefined_refs(&text, raw, exact) {
-                self.parsed
-                    .undefined_refs
-                    .push((label, self.base + self.pending_start + at));
+    /// Pushes an event that is not text; `shown` if it is inside the shown
+    /// text of an entity link.
+    fn event(&mut self, ev: Event<'s>, at: usize, shown: bool) {
+        match ev {
+            Event::Start(tag) => {
+                match &tag {
+                    Tag::Link { .. } => self.anchor += 1,
+                    Tag::Image { .. } => self.image += 1,
+                    Tag::Heading { .. } => self.heading += 1,
+                    _ => {}
+                }
+                self.push(Item::Ev(Event::Start(tag.into_static())));
             }
-        }
-        let mut rest = 0;
-        for (s, e, target, shown) in find_links(&text) {
-            if s > rest {
+            Event::End(end) => {
+                match end {
+                    TagEnd::Link => self.anchor = self.anchor.saturating_sub(1),
+                    TagEnd::Image => self.image = self.image.saturating_sub(1),
+                    TagEnd::Heading(_) => self.heading = self.heading.saturating_sub(1),
+                    _ => {}
+                }
+                self.push(Item::Ev(Event::End(end)));
+            }
+            Event::Code(c) => {
+                let ctx = TextCtx {
+                    code: true,
+                    in_anchor: self.anchor > 0 || shown,
+                    heading: self.heading > 0,
+                    searchable: false,
+                };
                 self.push(Item::Text {
-                    text: text[rest..s].to_string(),
+                    text: c.to_string(),
                     ctx,
                 });
             }
-            let offset = self.base
-                + self.pending_start
-                + if exact {
-                    s
-                } else {
-                    raw.find(&text[s..e])
-                        .or_else(|| raw.find("[["))
-                        .unwrap_or(0)
-                };
-            self.parsed.links.push(LinkRef {
-                target: target.to_string(),
-                offset,
-            });
-            let link = self.parsed.links.len() - 1;
-            let in_anchor = self.anchor > 0;
-            self.push(Item::EntityStart { link, in_anchor });
-            let shown_ctx = TextCtx {
-                searchable: false,
-                in_anchor: true,
-                ..ctx
-            };
-            self.push(Item::Text {
-                text: shown.to_string(),
-                ctx: shown_ctx,
-            });
-            self.push(Item::EntityEnd { in_anchor });
-            rest = e;
+            Event::FootnoteReference(label) => {
+                self.parsed
+                    .note_refs
+                    .push((label.to_string(), self.base + at));
+                let note_ref = self.parsed.note_refs.len() - 1;
+                self.push(Item::NoteRef { note_ref });
+            }
+            other => self.push(Item::Ev(other.into_static())),
         }
-        if rest < text.len() {
+    }
+
+    /// Emits the inline events gathered so far, cutting out the entity
+    /// links `[[target|shown]]` in their text. Links are looked for in the
+    /// text of the whole run, so that one may cross a line break or hold
+    /// formatting in its shown text; a bracket counts only as written in
+    /// the source (`\[` and `&#91;` are text).
+    fn flush(&mut self) {
+        if self.run.is_empty() {
+            return;
+        }
+        let run = std::mem::take(&mut self.run);
+        let bytes = self.src.as_bytes();
+        let mut v = String::new();
+        let mut pieces: Vec<Piece> = Vec::new();
+        let mut marks: Vec<(usize, Mark)> = Vec::new();
+        let mut atoms: Vec<Atom> = Vec::new();
+        let mut image = self.image;
+        let mut prev_end = None;
+        for (i, (ev, range)) in run.iter().enumerate() {
+            let Some(t) = text_of(ev) else {
+                match ev {
+                    Event::Start(Tag::Image { .. }) => image += 1,
+                    Event::End(TagEnd::Image) => image = image.saturating_sub(1),
+                    _ => {}
+                }
+                marks.push((v.len(), Mark::of(ev)));
+                atoms.push(Atom::Other { run: i, v: v.len() });
+                v.push(PLACEHOLDER);
+                continue;
+            };
+            let literal = self.src.get(range.clone()) == Some(t);
+            // pulldown-cmark starts a new text event after the backslash of
+            // an escape; a backslash that ends the text before is escaped.
+            let escaped = range.start > 0
+                && bytes.get(range.start - 1) == Some(&b'\\')
+                && prev_end != Some(range.start);
+            prev_end = Some(range.end);
+            let at = v.len();
+            pieces.push(Piece {
+                v: at,
+                src: range.start,
+                literal,
+                syntax: literal && image == 0,
+                escaped,
+            });
+            v.push_str(t);
+            match atoms.last_mut() {
+                Some(Atom::Text { v: tv, src }) => {
+                    tv.end = v.len();
+                    src.end = range.end;
+                }
+                _ => atoms.push(Atom::Text {
+                    v: at..v.len(),
+                    src: range.clone(),
+                }),
+            }
+        }
+        let piece_at = |q: usize| &pieces[pieces.partition_point(|p| p.v <= q).saturating_sub(1)];
+        let src_at = |q: usize| {
+            let p = piece_at(q);
+            if p.literal {
+                p.src + (q - p.v)
+            } else {
+                p.src
+            }
+        };
+        let mut links = Vec::new();
+        if v.contains("[[") {
+            let syntax = |q: usize| {
+                let p = piece_at(q);
+                p.syntax && !(p.escaped && q == p.v)
+            };
+            for found in scan(&v, syntax, &marks) {
+                match found {
+                    Scan::Link(l) => links.push(l),
+                    Scan::Error(s, msg) => {
+                        let at = self.base + src_at(s);
+                        self.parsed.errors.push((at, msg));
+                    }
+                }
+            }
+        }
+        let mut run: Vec<Option<(Event<'s>, Range<usize>)>> = run.into_iter().map(Some).collect();
+        let mut li = 0;
+        for atom in atoms {
+            match atom {
+                Atom::Text { v: r, src } => {
+                    let ctx = self.ctx();
+                    let text = &v[r.clone()];
+                    if self.image > 0 {
+                        self.text(text, ctx);
+                        continue;
+                    }
+                    let raw = self
+                        .src
+                        .get(src.start..src.end.min(self.src.len()))
+                        .unwrap_or("");
+                    if ctx.searchable || ctx.heading || ctx.in_anchor {
+                        for (label, at) in undefined_refs(text, raw, raw == text) {
+                            self.parsed
+                                .undefined_refs
+                                .push((label, self.base + src.start + at));
+                        }
+                    }
+                    let shown_ctx = TextCtx {
+                        searchable: false,
+                        in_anchor: true,
+                        ..ctx
+                    };
+                    let mut pos = r.start;
+                    while pos < r.end {
+                        let Some(l) = links.get(li) else {
+                            self.text(&v[pos..r.end], ctx);
+                            break;
+                        };
+                        if pos < l.ls {
+                            let e = l.ls.min(r.end);
+                            self.text(&v[pos..e], ctx);
+                            pos = e;
+                            continue;
+                        }
+                        let in_anchor = self.anchor > 0;
+                        if pos == l.ls {
+                            self.parsed.links.push(LinkRef {
+                                target: l.target.clone(),
+                                offset: self.base + src_at(l.ls),
+                            });
+                            let link = self.parsed.links.len() - 1;
+                            self.push(Item::EntityStart { link, in_anchor });
+                        }
+                        if pos < l.ss {
+                            pos = l.ss.min(r.end);
+                            continue;
+                        }
+                        if pos < l.se {
+                            let e = l.se.min(r.end);
+                            self.text(&v[pos..e], shown_ctx);
+                            pos = e;
+                            continue;
+                        }
+                        if pos == l.se {
+                            self.push(Item::EntityEnd { in_anchor });
+                        }
+                        pos = l.le.min(r.end);
+                        if pos == l.le {
+                            li += 1;
+                        }
+                    }
+                }
+                Atom::Other { run: i, v: p } => {
+                    let Some((ev, range)) = run[i].take() else {
+                        continue;
+                    };
+                    let shown = match links.get(li) {
+                        // A line break in the target part is not shown.
+                        Some(l) if l.ls <= p && p < l.ss => continue,
+                        Some(l) => l.ls <= p,
+                        None => false,
+                    };
+                    self.event(ev, range.start, shown);
+                }
+            }
+        }
+    }
+
+    fn text(&mut self, text: &str, ctx: TextCtx) {
+        if !text.is_empty() {
             self.push(Item::Text {
-                text: text[rest..].to_string(),
+                text: text.to_string(),
                 ctx,
             });
         }
@@ -404,36 +753,6 @@ fn undefined_refs(text: &str, raw: &str, exact: bool) -> Vec<(String, usize)> {
         if let Some(at) = at {
             out.push((label.to_string(), at));
         }
-    }
-    out
-}
-
-/// `[[target]]` and `[[target|shown]]` in `text`: (start, end, target, shown).
-pub fn find_links(text: &str) -> Vec<(usize, usize, &str, &str)> {
-    let mut out = Vec::new();
-    let mut from = 0;
-    while let Some(i) = text[from..].find("[[") {
-        let s = from + i;
-        let inner_start = s + 2;
-        let Some(j) = text[inner_start..].find("]]") else {
-            break;
-        };
-        let inner = &text[inner_start..inner_start + j];
-        if inner.contains(['[', ']', '\n']) || inner.trim().is_empty() {
-            from = s + 1;
-            continue;
-        }
-        let e = inner_start + j + 2;
-        let (target, shown) = match inner.split_once('|') {
-            Some((t, sh)) => (t.trim(), sh),
-            None => (inner.trim(), inner),
-        };
-        if target.is_empty() || shown.trim().is_empty() {
-            from = s + 1;
-            continue;
-        }
-        out.push((s, e, target, shown));
-        from = e;
     }
     out
 }
@@ -564,12 +883,198 @@ mod tests {
         f.blocks.iter().map(|b| b.text.clone()).collect()
     }
 
+    fn targets(p: &Parsed) -> Vec<(&str, usize)> {
+        p.links
+            .iter()
+            .map(|l| (l.target.as_str(), l.offset))
+            .collect()
+    }
+
+    fn errors(p: &Parsed) -> Vec<(usize, &str)> {
+        p.errors.iter().map(|(at, m)| (*at, m.as_str())).collect()
+    }
+
     #[test]
     fn finds_links_with_and_without_shown_text() {
-        let l = find_links("a [[marco-rubio]] b [[Marco Rubio|the secretary]] [[]] [[x");
-        assert_eq!(l.len(), 2);
-        assert_eq!((l[0].2, l[0].3), ("marco-rubio", "marco-rubio"));
-        assert_eq!((l[1].2, l[1].3), ("Marco Rubio", "the secretary"));
+        let p = parse("a [[marco-rubio]] b [[Marco Rubio|the secretary]] [[x\n", 0);
+        assert_eq!(targets(&p), vec![("marco-rubio", 2), ("Marco Rubio", 20)]);
+        assert_eq!(texts(&p.body), vec!["a marco-rubio b the secretary [[x"]);
+        assert!(p.errors.is_empty());
+    }
+
+    /// The items from each `EntityStart` to its `EntityEnd`, shown text only.
+    fn shown(f: &Flow) -> Vec<String> {
+        let mut out = Vec::new();
+        let mut cur: Option<String> = None;
+        for item in &f.items {
+            match item {
+                Item::EntityStart { .. } => cur = Some(String::new()),
+                Item::EntityEnd { .. } => out.extend(cur.take()),
+                Item::Text { text, ctx } => {
+                    if let Some(c) = &mut cur {
+                        assert!(ctx.in_anchor && !ctx.searchable, "{item:?}");
+                        if ctx.code {
+                            c.push_str(&format!("`{text}`"));
+                        } else {
+                            c.push_str(text);
+                        }
+                    }
+                }
+                Item::Ev(Event::Start(Tag::Emphasis)) | Item::Ev(Event::End(TagEnd::Emphasis)) => {
+                    if let Some(c) = &mut cur {
+                        c.push('*');
+                    }
+                }
+                Item::Ev(Event::HardBreak) => {
+                    if let Some(c) = &mut cur {
+                        c.push_str("<br>");
+                    }
+                }
+                _ => {}
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn links_cross_line_breaks() {
+        let src = "We met [[Marie\nCurie]] and [[marie-curie|the famous\nphysicist]] and [[nobody\n   here]] yesterday.\n";
+        let p = parse(src, 10);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let at = |s: &str| 10 + src.find(s).unwrap();
+        assert_eq!(
+            targets(&p),
+            vec![
+                ("Marie Curie", at("[[Marie")),
+                ("marie-curie", at("[[marie")),
+                ("nobody here", at("[[nobody")),
+            ]
+        );
+        // The shown text keeps its line break, as Markdown would.
+        assert_eq!(
+            shown(&p.body),
+            vec!["Marie\nCurie", "the famous\nphysicist", "nobody\nhere"]
+        );
+        assert_eq!(
+            texts(&p.body),
+            vec!["We met Marie Curie and the famous physicist and nobody here yesterday."]
+        );
+        // A hard break: a space in the target, a break in the shown text.
+        let p = parse("[[Marie  \nCurie]] [[marie\\\ncurie|x]]\n", 0);
+        assert_eq!(targets(&p), vec![("Marie Curie", 0), ("marie curie", 18)]);
+        assert_eq!(shown(&p.body), vec!["Marie<br>Curie", "x"]);
+    }
+
+    #[test]
+    fn shown_text_may_hold_formatting() {
+        let src = "A [[paris|*Paris* city]] and [[paris|`code`]] and *[[paris|x]]*.\n";
+        let p = parse(src, 0);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        assert_eq!(
+            targets(&p),
+            vec![("paris", 2), ("paris", 29), ("paris", 51)]
+        );
+        assert_eq!(shown(&p.body), vec!["*Paris* city", "`code`", "x"]);
+        assert_eq!(texts(&p.body), vec!["A Paris city and code and x."]);
+    }
+
+    #[test]
+    fn formatting_that_cannot_be_in_a_link_is_an_error() {
+        let src = "[[*paris*]] [[pa`r`is|x]] [[paris|[a](u)]] [[paris|![i](x.png) y]] \
+                   *a [[paris|b* c]] [[paris|y[^1]]] [[paris|*b]] c*\n\n[^1]: N.\n";
+        let p = parse(src, 0);
+        assert!(p.links.is_empty(), "{:?}", p.links);
+        let at = |s: &str| src.find(s).unwrap();
+        let e = errors(&p);
+        let expect = [
+            (
+                at("[[*paris"),
+                "target of an entity link cannot hold formatting",
+            ),
+            (
+                at("[[pa`r"),
+                "target of an entity link cannot hold formatting",
+            ),
+            (at("[[paris|[a]"), "an entity link cannot hold a link"),
+            (at("[[paris|!["), "an entity link cannot hold an image"),
+            (at("[[paris|b*"), "cannot start or end inside formatting"),
+            (
+                at("[[paris|y["),
+                "an entity link cannot hold a footnote reference",
+            ),
+            (at("[[paris|*b"), "cannot start or end inside formatting"),
+        ];
+        assert_eq!(e.len(), expect.len(), "{e:?}");
+        for ((at, msg), (want_at, want)) in e.iter().zip(expect) {
+            assert_eq!(*at, want_at, "{msg}");
+            assert!(msg.contains(want), "{msg:?} does not say {want:?}");
+        }
+    }
+
+    #[test]
+    fn escaped_brackets_are_text() {
+        let src = "Escaped \\[\\[paris]] and \\[[marie-curie]] and [[y\\]] and &#91;[z]] \
+                   and \\\\[[x]] and \\[[[w]] and [[v]\\].\n";
+        let p = parse(src, 0);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let at = |s: &str| src.find(s).unwrap();
+        assert_eq!(targets(&p), vec![("x", at("[[x")), ("w", at("[[w"))]);
+        assert_eq!(
+            texts(&p.body),
+            vec!["Escaped [[paris]] and [[marie-curie]] and [[y]] and [[z]] and \\x and [w and [[v]]."]
+        );
+    }
+
+    #[test]
+    fn positions_are_right_after_escapes_and_entities() {
+        let src = "x\n\nA \\* &amp; &#91; é \\[ [[nobody]] and *b* [[nobody|x]].\n";
+        let p = parse(src, 7);
+        assert_eq!(
+            targets(&p),
+            vec![
+                ("nobody", 7 + src.find("[[nobody]]").unwrap()),
+                ("nobody", 7 + src.find("[[nobody|").unwrap()),
+            ]
+        );
+    }
+
+    #[test]
+    fn empty_links_are_errors() {
+        let src = "[[]] [[ ]] [[|]] [[paris|]] [[|text]] [[paris| ]] [[a [b] c]]\n";
+        let p = parse(src, 0);
+        assert!(p.links.is_empty(), "{:?}", p.links);
+        let e = errors(&p);
+        let at = |s: &str| src.find(s).unwrap();
+        let expect = [
+            (0, "empty entity link"),
+            (at("[[ ]]"), "empty entity link"),
+            (at("[[|]]"), "empty entity link"),
+            (at("[[paris|]]"), "`[[paris|]]` has no text after `|`"),
+            (at("[[|text"), "without a target"),
+            (at("[[paris| ]]"), "`[[paris|]]` has no text after `|`"),
+        ];
+        assert_eq!(e.len(), expect.len(), "{e:?}");
+        for ((at, msg), (want_at, want)) in e.iter().zip(expect) {
+            assert_eq!(*at, want_at, "{msg}");
+            assert!(msg.contains(want), "{msg:?} does not say {want:?}");
+        }
+    }
+
+    #[test]
+    fn brackets_after_multibyte_text_are_text() {
+        // Skipping past a bracket once landed inside the `é`.
+        for src in ["[[é[]]\n", "[[é\\]]\n", "[[aé]é]]\n"] {
+            let p = parse(src, 0);
+            assert!(p.links.is_empty() && p.errors.is_empty(), "{src:?}");
+        }
+    }
+
+    #[test]
+    fn an_escaped_bar_splits_a_link_in_a_table() {
+        let p = parse("| a |\n|---|\n| [[paris\\|Paris]] |\n", 0);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        assert_eq!(targets(&p), vec![("paris", 14)]);
+        assert_eq!(shown(&p.body), vec!["Paris"]);
     }
 
     #[test]

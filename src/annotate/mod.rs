@@ -147,8 +147,14 @@ fn link_mentions(d: &mut AnnotatedDoc, fi: usize) {
         for it in block.items.clone() {
             if let Item::EntityStart { link, .. } = af.flow.items[it] {
                 if let Some(entity) = af.links.get(&link).and_then(|l| l.entity) {
-                    let r = doc::item_view_range(block, it + 1);
-                    new.push((link, entity, bi, r.start, r.end));
+                    // The shown text: every item up to the link's end (it
+                    // may hold formatting).
+                    let end = af.flow.items[it..block.items.end]
+                        .iter()
+                        .position(|i| matches!(i, Item::EntityEnd { .. }))
+                        .map_or(it + 2, |k| it + k);
+                    let (s, e) = (doc::view_pos(block, it + 1), doc::view_pos(block, end));
+                    new.push((link, entity, bi, s, e.max(s)));
                 }
             }
         }
@@ -223,6 +229,9 @@ pub fn annotate(
                 diags.push(index.unresolved(file, l.offset, "", &l.target, &why));
             }
         }
+    }
+    for (at, message) in &parsed.errors {
+        diags.push(file.error(*at, message.clone()));
     }
     for (label, at) in &parsed.undefined_refs {
         diags.push(file.error(*at, format!("footnote [^{label}] has no definition")));

@@ -330,6 +330,78 @@ fn a_paragraph_of_thousands_of_mentions_marks_each_once() {
     }
 }
 
+#[test]
+fn an_entity_link_across_a_line_break_is_a_link_and_a_mention() {
+    let o = run(
+        "We met [[Marco\nRubio]] and [[marco-rubio|the\nsecretary]] and [[nobody\nhere]].\n",
+        "",
+        Autolink::First,
+    );
+    assert_eq!(o.errors, vec!["unknown entity `nobody here`"], "{}", o.html);
+    assert!(
+        o.html.contains(
+            "id=\"m-marco-rubio-1\" href=\"/e/marco-rubio/\" title=\"t\">Marco\nRubio</a>"
+        ),
+        "{}",
+        o.html
+    );
+    assert!(
+        o.html.contains(
+            "id=\"m-marco-rubio-2\" href=\"/e/marco-rubio/\" title=\"t\">the\nsecretary</a>"
+        ),
+        "{}",
+        o.html
+    );
+    assert!(!o.html.contains("[["), "{}", o.html);
+    let m = &o.doc.mentions;
+    assert_eq!(m.len(), 2);
+    assert_eq!(m[1].snippet.1, "the secretary");
+}
+
+#[test]
+fn an_entity_link_wraps_the_formatting_of_its_shown_text() {
+    let o = run(
+        "A [[us|*United* States]] and [[marco-rubio|`code`]] and Rubio.\n",
+        "",
+        Autolink::First,
+    );
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    assert!(
+        o.html
+            .contains("id=\"m-us-1\" href=\"/e/us/\" title=\"t\"><em>United</em> States</a>"),
+        "{}",
+        o.html
+    );
+    assert!(
+        o.html.contains("title=\"t\"><code>code</code></a>"),
+        "{}",
+        o.html
+    );
+    // The mention is the whole shown text, and the name after it is mention 2.
+    assert_eq!(o.doc.mentions[0].snippet.1, "United States");
+    assert!(
+        o.html.contains("id=\"m-marco-rubio-2\">Rubio</span>"),
+        "{}",
+        o.html
+    );
+}
+
+#[test]
+fn escaped_brackets_and_malformed_links_are_not_links() {
+    let o = run(
+        "Escaped \\[\\[us]] and \\[[us]] here. [[us|]] [[|US]] [[]] [[*us*]]\n",
+        "",
+        Autolink::None,
+    );
+    assert!(
+        o.html.contains("Escaped [[us]] and [[us]] here."),
+        "{}",
+        o.html
+    );
+    assert!(!o.html.contains("href=\"/e/us/\""), "{}", o.html);
+    assert_eq!(o.errors.len(), 4, "{:?}", o.errors);
+}
+
 mod props {
     use super::*;
     use proptest::prelude::*;
@@ -372,6 +444,14 @@ mod props {
         "```\ncode\n```\n",
         "word",
         "another word",
+        "[[",
+        "]]",
+        "|",
+        "\\[",
+        "`x`",
+        "[[us|*the* US]]",
+        "[[Marco\nRubio]]",
+        "[[us|the\nstates]]",
     ];
 
     fn doc() -> impl Strategy<Value = String> {
