@@ -116,21 +116,54 @@ impl fmt::Display for Diagnostic {
             )?;
             let gutter = self.line.to_string();
             let pad = " ".repeat(gutter.len());
-            // Tabs would misplace the caret; show them as one space each.
-            let shown: String = self
-                .line_text
-                .chars()
-                .map(|c| if c == '\t' { ' ' } else { c })
-                .collect();
+            let (shown, caret) = window(&self.line_text, self.column.saturating_sub(1));
             writeln!(f, "{pad} |")?;
             writeln!(f, "{gutter} | {shown}")?;
-            writeln!(f, "{pad} | {}^", " ".repeat(self.column.saturating_sub(1)))?;
+            writeln!(f, "{pad} | {}^", " ".repeat(caret))?;
         }
         for note in &self.notes {
             writeln!(f, "  = {note}")?;
         }
         Ok(())
     }
+}
+
+/// Characters of a line shown under a message, at most; a longer line is
+/// cut to a window around the column, with `…` where it was cut.
+pub const LINE_WINDOW: usize = 120;
+
+/// The part of `line` to show and how many characters precede the caret,
+/// for the character at index `col` (0-based, in characters; the line's
+/// length for its end). Lines of at most [`LINE_WINDOW`] characters are
+/// shown whole. Tabs would misplace the caret: they show as one space each.
+fn window(line: &str, col: usize) -> (String, usize) {
+    let tabless =
+        |s: &str| -> String { s.chars().map(|c| if c == '\t' { ' ' } else { c }).collect() };
+    let len = line.chars().count();
+    if len <= LINE_WINDOW {
+        return (tabless(line), col);
+    }
+    let half = LINE_WINDOW / 2;
+    // [start, end) in characters, leaving room for the `…` at a cut end.
+    let (start, end) = if col <= half {
+        (0, LINE_WINDOW - 1)
+    } else if col >= len - half {
+        (len - (LINE_WINDOW - 1), len)
+    } else {
+        let start = col - (LINE_WINDOW - 2) / 2;
+        (start, start + LINE_WINDOW - 2)
+    };
+    let byte = |i: usize| line.char_indices().nth(i).map_or(line.len(), |(b, _)| b);
+    let (from, to) = (byte(start), byte(end));
+    let mut shown = String::with_capacity(to - from + 6);
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.push_str(&tabless(&line[from..to]));
+    if end < len {
+        shown.push('…');
+    }
+    (shown, col - start + usize::from(start > 0))
 }
 
 /// The problems found in one run, in a stable order.
@@ -239,6 +272,59 @@ mod tests {
         assert!(s.starts_with("a.md:2:4: error: bad\n"), "{s}");
         assert!(s.contains("2 | cd ef\n"));
         assert!(s.contains("  |    ^"));
+    }
+
+    #[test]
+    fn a_long_line_is_shown_as_a_window_around_the_column() {
+        // 100 KB on one line, accents and CJK before and after the error.
+        let line = format!("{}[[bad]]{}", "é漢x".repeat(20_000), "ñ字y".repeat(13_000));
+        let col = "é漢x".repeat(20_000).chars().count(); // 0-based
+        let off = line.find("[[bad]]").unwrap();
+        let s = Diagnostic::error_at(Path::new("a.md"), &line, off, "bad").to_string();
+        let lines: Vec<&str> = s.lines().collect();
+        assert_eq!(lines[0], format!("a.md:1:{}: error: bad", col + 1));
+        let shown = lines[2].strip_prefix("1 | ").unwrap();
+        let caret = lines[3].strip_prefix("  | ").unwrap();
+        assert!(
+            shown.chars().count() <= LINE_WINDOW,
+            "{}",
+            shown.chars().count()
+        );
+        assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+        assert!(shown.contains("[[bad]]"));
+        // The caret is under the `[` of `[[bad]]`, counted in characters.
+        let at = caret.chars().count() - 1;
+        assert!(caret.ends_with('^') && caret[..caret.len() - 1].trim().is_empty());
+        assert_eq!(
+            shown.chars().skip(at).take(7).collect::<String>(),
+            "[[bad]]"
+        );
+        assert!(s.len() < 1_000, "{}", s.len());
+    }
+
+    #[test]
+    fn a_long_line_is_cut_on_one_side_near_its_ends() {
+        let line = format!("a\tb{}", "x".repeat(500));
+        let (shown, caret) = window(&line, 2);
+        assert_eq!(shown.chars().count(), LINE_WINDOW);
+        assert!(shown.starts_with("a b") && shown.ends_with("x…"), "{shown}");
+        assert_eq!(caret, 2);
+        // At the very end (a caret past the last character).
+        let (shown, caret) = window(&line, 503);
+        assert_eq!(shown.chars().count(), LINE_WINDOW);
+        assert!(shown.starts_with("…x") && shown.ends_with('x'));
+        assert_eq!(caret, LINE_WINDOW);
+        let (shown, caret) = window(&line, 502);
+        assert_eq!(shown.chars().nth(caret), Some('x'));
+        assert_eq!(caret, LINE_WINDOW - 1);
+    }
+
+    #[test]
+    fn a_line_of_the_window_s_length_is_shown_whole() {
+        let line = "é".repeat(LINE_WINDOW);
+        assert_eq!(window(&line, 5), (line.clone(), 5));
+        let tabbed = "\tx";
+        assert_eq!(window(tabbed, 1), (" x".to_string(), 1));
     }
 
     #[test]

@@ -17,6 +17,12 @@ pub fn run(
     let out_dir: PathBuf = output
         .map(Path::to_path_buf)
         .unwrap_or_else(|| root.join("public"));
+    // Up front, so that nothing is built (or staged beside it) for an
+    // output that cannot be a folder.
+    if let Err(msg) = check_output_is_a_folder(&out_dir) {
+        eprintln!("error: {msg}");
+        return 1;
+    }
     if let Err(msg) = check_output_dir(root, &out_dir) {
         eprintln!("error: {msg}");
         return 2;
@@ -75,6 +81,42 @@ pub fn run(
     0
 }
 
+/// Refuses an output path that is a file (or lies under one): the site is
+/// a folder of files, and a file is never replaced by one.
+pub fn check_output_is_a_folder(out: &Path) -> Result<(), String> {
+    for (i, at) in out.ancestors().enumerate() {
+        if at.as_os_str().is_empty() {
+            break;
+        }
+        // Following links: a link to a folder is a folder.
+        let Ok(meta) = std::fs::metadata(at) else {
+            if at.symlink_metadata().is_ok() {
+                return Err(format!(
+                    "the output {} is a link to nothing; remove it or choose another --output",
+                    at.display()
+                ));
+            }
+            continue;
+        };
+        if meta.is_dir() {
+            return Ok(());
+        }
+        return Err(if i == 0 {
+            format!(
+                "the output {} is a file, not a folder; the site is written into a folder: choose another --output",
+                out.display()
+            )
+        } else {
+            format!(
+                "cannot make the output folder {}: {} is a file, not a folder; choose another --output",
+                out.display(),
+                at.display()
+            )
+        });
+    }
+    Ok(())
+}
+
 /// Refuses output folders that would put the user's own files at risk.
 pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), String> {
     let abs = |p: &Path| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf());
@@ -106,4 +148,28 @@ pub fn check_output_dir(root: &Path, out: &Path) -> Result<(), String> {
         ));
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_output_that_is_a_file_or_under_one_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("site.txt");
+        std::fs::write(&file, "mine").unwrap();
+        let e = check_output_is_a_folder(&file).unwrap_err();
+        assert!(e.contains(&file.display().to_string()), "{e}");
+        assert!(e.contains("is a file, not a folder"), "{e}");
+        let under = file.join("public");
+        let e = check_output_is_a_folder(&under).unwrap_err();
+        assert!(e.contains(&under.display().to_string()), "{e}");
+        assert!(e.contains(&format!("{} is a file", file.display())), "{e}");
+        // Folders, and paths yet to be made in one, are fine.
+        assert!(check_output_is_a_folder(dir.path()).is_ok());
+        assert!(check_output_is_a_folder(&dir.path().join("new/public")).is_ok());
+        assert!(check_output_is_a_folder(Path::new("relative/public")).is_ok());
+        assert_eq!(std::fs::read_to_string(&file).unwrap(), "mine");
+    }
 }

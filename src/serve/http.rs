@@ -90,7 +90,12 @@ fn not_found(state: &State, site: &super::state::Site) -> Body {
 fn page(rel: &str, bytes: &[u8], status: u16, state: &State, site: &super::state::Site) -> Body {
     let ct = content_type(rel);
     let body = if ct.starts_with("text/html") {
-        livereload::inject(bytes, &state.version_of(site), site.errors.as_deref())
+        livereload::inject(
+            bytes,
+            &state.version_of(site),
+            site.errors.as_deref(),
+            site.built(),
+        )
     } else {
         bytes.to_vec()
     };

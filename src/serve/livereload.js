@@ -4,6 +4,9 @@
 (() => {
   const me = document.currentScript;
   const version = me ? me.dataset.version : "";
+  // No build has succeeded yet: the page is not part of a last good site.
+  // (Once one succeeds the page reloads, so this holds for its lifetime.)
+  const noSite = !!me && me.dataset.site === "none";
   const ID = "dossier-errors";
   const hide = () => {
     const o = document.getElementById(ID);
@@ -21,7 +24,9 @@
     panel.className = "dossier-panel";
     const head = document.createElement("p");
     head.className = "dossier-head";
-    head.textContent = "dossier: the last edit does not build. The page below is the last good build.";
+    head.textContent = noSite
+      ? "dossier: the site does not build, and no build has succeeded yet: there is no site to show until these errors are fixed."
+      : "dossier: the last edit does not build. The page below is the last good build.";
     const close = document.createElement("button");
     close.type = "button";
     close.className = "dossier-close";

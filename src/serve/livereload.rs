@@ -24,17 +24,30 @@ const STYLE: &str = "<style>\
 .dossier-close{position:absolute;top:.6rem;right:.8rem;font:22px/1 system-ui,sans-serif;color:#f3f3f5;background:none;border:0;cursor:pointer}\
 </style>";
 
+/// The overlay's heading while a site is served (`livereload.js` has the
+/// same two).
+pub const HEAD_LAST_GOOD: &str =
+    "dossier: the last edit does not build. The page below is the last good build.";
+/// The overlay's heading before any build succeeded: there is no site yet.
+pub const HEAD_NO_SITE: &str =
+    "dossier: the site does not build, and no build has succeeded yet: there is no site to show until these errors are fixed.";
+
 /// The page with the script (and, when `errors` is given, the overlay)
-/// before its last `</body>`, or at its end.
-pub fn inject(html: &[u8], version: &str, errors: Option<&str>) -> Vec<u8> {
+/// before its last `</body>`, or at its end. `built`: whether a build has
+/// succeeded yet, i.e. whether the page is part of a last good site.
+pub fn inject(html: &[u8], version: &str, errors: Option<&str>, built: bool) -> Vec<u8> {
     let mut add = String::with_capacity(STYLE.len() + SCRIPT.len() + 256);
     add.push_str(STYLE);
     if let Some(errors) = errors {
-        add.push_str(&overlay(errors));
+        add.push_str(&overlay(errors, built));
     }
     add.push_str("<script data-version=\"");
     add.push_str(&crate::escape::html(version));
-    add.push_str("\">\n");
+    add.push('"');
+    if !built {
+        add.push_str(" data-site=\"none\"");
+    }
+    add.push_str(">\n");
     add.push_str(SCRIPT);
     add.push_str("</script>\n");
 
@@ -51,12 +64,13 @@ pub fn inject(html: &[u8], version: &str, errors: Option<&str>) -> Vec<u8> {
 }
 
 /// The overlay that shows the build's errors, as `livereload.js` makes it.
-fn overlay(errors: &str) -> String {
+fn overlay(errors: &str, built: bool) -> String {
     format!(
         "<div id=\"dossier-errors\" class=\"dossier-overlay\" role=\"alert\"><div class=\"dossier-panel\">\
 <button type=\"button\" class=\"dossier-close\" aria-label=\"Hide\">\u{d7}</button>\
-<p class=\"dossier-head\">dossier: the last edit does not build. The page below is the last good build.</p>\
+<p class=\"dossier-head\">{}</p>\
 <pre>{}</pre></div></div>",
+        if built { HEAD_LAST_GOOD } else { HEAD_NO_SITE },
         crate::escape::html(errors)
     )
 }
@@ -83,8 +97,13 @@ mod tests {
 
     #[test]
     fn the_script_goes_before_the_body_ends() {
-        let out =
-            String::from_utf8(inject(b"<html><body><p>x</p></body></html>", "v1", None)).unwrap();
+        let out = String::from_utf8(inject(
+            b"<html><body><p>x</p></body></html>",
+            "v1",
+            None,
+            true,
+        ))
+        .unwrap();
         assert!(out.starts_with("<html><body><p>x</p><style>"));
         assert!(out.contains("<script data-version=\"v1\">"));
         assert!(out.ends_with("</script>\n</body></html>"));
@@ -97,10 +116,28 @@ mod tests {
             b"<body></body>",
             "v",
             Some("a.md:1:1: error: <b>&</b>"),
+            true,
         ))
         .unwrap();
         assert!(out.contains("<pre>a.md:1:1: error: &lt;b&gt;&amp;&lt;/b&gt;</pre>"));
         assert!(!out.contains("<b>&"));
+    }
+
+    #[test]
+    fn with_no_site_yet_the_overlay_does_not_speak_of_a_last_good_build() {
+        let out = String::from_utf8(inject(b"<body></body>", "v", Some("e"), false)).unwrap();
+        let overlay = &out[..out.find("<script").unwrap()];
+        assert!(
+            overlay.contains(HEAD_NO_SITE) && !overlay.contains("last good"),
+            "{overlay}"
+        );
+        assert!(out.contains("<script data-version=\"v\" data-site=\"none\">"));
+        let out = String::from_utf8(inject(b"<body></body>", "v", Some("e"), true)).unwrap();
+        assert!(out.contains(HEAD_LAST_GOOD) && !out.contains("data-site"));
+        // The script shows the same two headings.
+        for head in [HEAD_LAST_GOOD, HEAD_NO_SITE] {
+            assert!(SCRIPT.contains(&format!("\"{head}\"")), "{head}");
+        }
     }
 
     #[test]

@@ -107,7 +107,7 @@ pub fn run(root: &Path, o: &Options) -> Result<(), Error> {
 
     let state = Arc::new(State::new(&base_path));
     let mut rebuilder = Rebuilder::new(root, &format!("http://{host}:{port}"), o.drafts);
-    let url = report(rebuilder.rebuild(&state))
+    let url = report(rebuilder.rebuild(&state), state.built())
         .unwrap_or_else(|| format!("http://{host}:{port}{base_path}"));
     {
         let (server, state) = (server.clone(), state.clone());
@@ -125,7 +125,8 @@ pub fn run(root: &Path, o: &Options) -> Result<(), Error> {
                 eprintln!("warning: {e}");
             }
         }
-        if let Some(now) = report(rebuilder.rebuild_after(&state, changes)) {
+        let outcome = rebuilder.rebuild_after(&state, changes);
+        if let Some(now) = report(outcome, state.built()) {
             if now != url {
                 println!("Now serving at {now}");
                 url = now;
@@ -137,8 +138,9 @@ pub fn run(root: &Path, o: &Options) -> Result<(), Error> {
     Ok(())
 }
 
-/// Prints what a rebuild did; gives the site's URL when it built.
-fn report(outcome: Outcome) -> Option<String> {
+/// Prints what a rebuild did; gives the site's URL when it built. `built`:
+/// whether any build has succeeded, so that a site is being served.
+fn report(outcome: Outcome, built: bool) -> Option<String> {
     match outcome {
         Outcome::Built {
             stats,
@@ -158,9 +160,18 @@ fn report(outcome: Outcome) -> Option<String> {
         }
         Outcome::Failed(diags) => {
             crate::cmd::print_diagnostics(&diags);
-            eprintln!("build failed; still serving the last good site");
+            eprintln!("{}", failed_message(built));
             None
         }
+    }
+}
+
+/// What the terminal says after a failed build.
+fn failed_message(built: bool) -> &'static str {
+    if built {
+        "build failed; still serving the last good site"
+    } else {
+        "build failed; no site to serve yet: every page is a 404 showing these errors until they are fixed"
     }
 }
 
@@ -188,6 +199,13 @@ mod tests {
         assert_eq!(host("::1"), "[::1]");
         assert_eq!(host("::"), "[::1]");
         assert_eq!(host("localhost"), "localhost");
+    }
+
+    #[test]
+    fn a_failed_build_speaks_of_a_last_good_site_only_when_there_is_one() {
+        assert!(failed_message(true).contains("last good site"));
+        assert!(!failed_message(false).contains("last good"));
+        assert!(failed_message(false).contains("no site"));
     }
 
     #[test]

@@ -32,6 +32,14 @@ pub struct Site {
     pub version: u64,
 }
 
+impl Site {
+    /// Whether a build has succeeded yet: until then there is no site, only
+    /// the errors of the builds that failed.
+    pub fn built(&self) -> bool {
+        self.version > 0
+    }
+}
+
 pub struct State {
     pub site: RwLock<Site>,
     listeners: Mutex<Vec<Sender<Event>>>,
@@ -116,6 +124,11 @@ impl State {
             // A page that went away has dropped its receiver: forget it.
             l.retain(|tx| tx.send(e.clone()).is_ok());
         }
+    }
+
+    /// Whether a build has succeeded yet (see [`Site::built`]).
+    pub fn built(&self) -> bool {
+        self.site.read().is_ok_and(|s| s.built())
     }
 
     /// Names the site's current build: a page served with one name and told

@@ -78,8 +78,10 @@ pub fn atom(cx: &Ctx) -> Vec<OutputFile> {
             ));
         }
         let html = cx.a.articles[i].r.html.unpack();
-        let body = absolutize(&html.body, &urls.base_path, &urls.origin);
-        let notes = absolutize(&html.notes, &urls.base_path, &urls.origin);
+        // The entry is read away from its page: every link and image in it,
+        // footnote links (`#fn-1`) included, made absolute against the page.
+        let body = absolutize(&html.body, &url);
+        let notes = absolutize(&html.notes, &url);
         x.push_str(&format!(
             "<content type=\"html\">{}</content>\n",
             xml(&format!("{body}{notes}"))
@@ -90,16 +92,205 @@ pub fn atom(cx: &Ctx) -> Vec<OutputFile> {
     vec![OutputFile::new("atom.xml", x.into_bytes())]
 }
 
-/// Root-relative links made absolute, for content read outside the site.
-fn absolutize(html: &str, base_path: &str, origin: &str) -> String {
-    html.replace(
-        &format!("href=\"{base_path}"),
-        &format!("href=\"{origin}{base_path}"),
-    )
-    .replace(
-        &format!("src=\"{base_path}"),
-        &format!("src=\"{origin}{base_path}"),
-    )
+/// Every `href` and `src` of the tags of `html` made absolute, resolved
+/// against `page` (the absolute URL of the page the HTML is part of), for
+/// content read outside the site: fragment-only, query-only, relative and
+/// root-relative URLs alike. URLs with a scheme are left as they are; text
+/// outside tags is never touched.
+fn absolutize(html: &str, page: &str) -> String {
+    let mut out = String::with_capacity(html.len() + html.len() / 8);
+    let mut rest = html;
+    // Text escapes `<`, so a `<` starts a tag (or a stray `<` to copy).
+    while let Some(lt) = rest.find('<') {
+        out.push_str(&rest[..lt]);
+        rest = &rest[lt..];
+        let n = absolutize_tag(rest, page, &mut out);
+        rest = &rest[n..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Copies the tag at the start of `s` (which starts with `<`) to `out` with
+/// its `href` and `src` values made absolute; returns the bytes read.
+fn absolutize_tag(s: &str, page: &str, out: &mut String) -> usize {
+    let b = s.as_bytes();
+    let mut i = 1;
+    // The tag name.
+    while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+        i += 1;
+    }
+    out.push_str(&s[..i]);
+    loop {
+        let ws = i;
+        while i < b.len() && (b[i].is_ascii_whitespace() || b[i] == b'/') {
+            i += 1;
+        }
+        out.push_str(&s[ws..i]);
+        if i >= b.len() || b[i] == b'>' {
+            break;
+        }
+        let name_start = i;
+        while i < b.len() && !b[i].is_ascii_whitespace() && !matches!(b[i], b'=' | b'>') {
+            i += 1;
+        }
+        let name = &s[name_start..i];
+        out.push_str(name);
+        if i >= b.len() || b[i] != b'=' {
+            continue;
+        }
+        out.push('=');
+        i += 1;
+        let quote = match b.get(i) {
+            Some(&q @ (b'"' | b'\'')) => q,
+            _ => {
+                // Unquoted: the value runs to white space or `>`; kept.
+                let v = i;
+                while i < b.len() && !b[i].is_ascii_whitespace() && b[i] != b'>' {
+                    i += 1;
+                }
+                out.push_str(&s[v..i]);
+                continue;
+            }
+        };
+        let v = i + 1;
+        let Some(len) = s[v..].find(quote as char) else {
+            // No closing quote: not a tag after all; copy the rest.
+            out.push_str(&s[i..]);
+            return s.len();
+        };
+        let value = &s[v..v + len];
+        out.push(quote as char);
+        if name.eq_ignore_ascii_case("href") || name.eq_ignore_ascii_case("src") {
+            let abs = resolve(page, &decode_entities(value));
+            out.push_str(&xml(&abs));
+        } else {
+            out.push_str(value);
+        }
+        out.push(quote as char);
+        i = v + len + 1;
+    }
+    if i < b.len() {
+        out.push('>');
+        i += 1;
+    }
+    i
+}
+
+/// `s` with the character references of HTML attributes decoded (those the
+/// renderer writes: `&amp;`, `&lt;`, `&gt;`, `&quot;`, `&apos;`, `&#N;`,
+/// `&#xH;`); anything else is kept as written.
+fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(amp) = rest.find('&') {
+        out.push_str(&rest[..amp]);
+        rest = &rest[amp..];
+        let decoded = rest.find(';').filter(|&e| e <= 10).and_then(|e| {
+            let c = match &rest[1..e] {
+                "amp" => '&',
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" => '\'',
+                r => {
+                    let r = r.strip_prefix('#')?;
+                    let n = match r.strip_prefix(['x', 'X']) {
+                        Some(h) => u32::from_str_radix(h, 16).ok()?,
+                        None => r.parse().ok()?,
+                    };
+                    char::from_u32(n)?
+                }
+            };
+            Some((c, e + 1))
+        });
+        match decoded {
+            Some((c, n)) => {
+                out.push(c);
+                rest = &rest[n..];
+            }
+            None => {
+                out.push('&');
+                rest = &rest[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// `reference` resolved against the absolute URL `base` (RFC 3986, 5.2).
+fn resolve(base: &str, reference: &str) -> String {
+    let r = reference.trim_matches(|c: char| c <= ' ');
+    if crate::render::url::scheme(r).is_some() {
+        return reference.to_string();
+    }
+    // base = scheme "://" authority path [? query] [# fragment]
+    let base = base.split('#').next().unwrap_or(base);
+    let (scheme, after) = base.split_once("://").unwrap_or(("https", base));
+    let auth_end = after.find(['/', '?']).unwrap_or(after.len());
+    let authority = &after[..auth_end];
+    let (base_path, base_query) = match after[auth_end..].split_once('?') {
+        Some((p, q)) => (p, Some(q)),
+        None => (&after[auth_end..], None),
+    };
+    if let Some(net) = r.strip_prefix("//") {
+        return format!("{scheme}://{net}");
+    }
+    let prefix = format!("{scheme}://{authority}");
+    if r.is_empty() || r.starts_with('#') {
+        let q = base_query.map(|q| format!("?{q}")).unwrap_or_default();
+        return format!("{prefix}{base_path}{q}{r}");
+    }
+    if r.starts_with('?') {
+        return format!("{prefix}{base_path}{r}");
+    }
+    let split = r.find(['?', '#']).unwrap_or(r.len());
+    let (path, tail) = r.split_at(split);
+    let merged = if path.starts_with('/') {
+        path.to_string()
+    } else if path.is_empty() {
+        base_path.to_string()
+    } else {
+        let dir = &base_path[..base_path.rfind('/').map_or(0, |i| i + 1)];
+        let dir = if dir.is_empty() { "/" } else { dir };
+        format!("{dir}{path}")
+    };
+    format!("{prefix}{}{tail}", remove_dot_segments(&merged))
+}
+
+/// A path with its `.` and `..` segments applied (RFC 3986, 5.2.4).
+fn remove_dot_segments(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let segs: Vec<&str> = path.split('/').collect();
+    for (i, seg) in segs.iter().enumerate() {
+        let last = i + 1 == segs.len();
+        match *seg {
+            "." => {
+                if last {
+                    out.push("");
+                }
+            }
+            ".." => {
+                if out.len() > 1 {
+                    out.pop();
+                }
+                if last {
+                    out.push("");
+                }
+            }
+            s => out.push(s),
+        }
+    }
+    let joined = out.join("/");
+    if joined.starts_with('/') {
+        joined
+    } else {
+        format!("/{joined}")
+    }
 }
 
 /// URLs one sitemap file may list (the sitemap protocol's limit).
@@ -171,6 +362,60 @@ fn sitemap_files(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    const PAGE: &str = "https://x.org/sub/articles/a-b/";
+
+    #[test]
+    fn every_kind_of_url_is_resolved_against_the_page() {
+        for (r, want) in [
+            ("#fn-1", "https://x.org/sub/articles/a-b/#fn-1"),
+            ("", "https://x.org/sub/articles/a-b/"),
+            ("?q=1#x", "https://x.org/sub/articles/a-b/?q=1#x"),
+            ("pic.png", "https://x.org/sub/articles/a-b/pic.png"),
+            ("./c/d?e#f", "https://x.org/sub/articles/a-b/c/d?e#f"),
+            ("../other/", "https://x.org/sub/articles/other/"),
+            ("../../../../../up", "https://x.org/up"),
+            ("/sub/tags/t/", "https://x.org/sub/tags/t/"),
+            ("/elsewhere", "https://x.org/elsewhere"),
+            ("//cdn.org/a.png", "https://cdn.org/a.png"),
+            ("https://y.org/a#b", "https://y.org/a#b"),
+            ("mailto:a@x.org", "mailto:a@x.org"),
+        ] {
+            assert_eq!(resolve(PAGE, r), want, "{r:?}");
+        }
+        assert_eq!(
+            resolve("http://x.org", "a"),
+            "http://x.org/a",
+            "a base with no path"
+        );
+    }
+
+    #[test]
+    fn links_and_images_in_tags_become_absolute_and_text_is_left_alone() {
+        let html = concat!(
+            "<p>A<sup class=\"footnote-ref\" id=\"fnref-1\"><a href=\"#fn-1\">1</a></sup> ",
+            "<a href=\"/sub/entities/e/\" title=\"a &gt; b\">E</a> ",
+            "<img src=\"x.png?a=1&amp;b=2\" alt=\"href=&quot;#no&quot;\" /> ",
+            "<a href=\"it&#x27;s#x\">q</a> ",
+            "<code>href=\"#fn-1\" &lt;a href=\"#y\"&gt;</code></p>\n",
+            "<li id=\"fn-1\"><a class=\"footnote-back\" href=\"#fnref-1\">\u{21a9}</a></li>",
+        );
+        let got = absolutize(html, PAGE);
+        assert_eq!(
+            got,
+            concat!(
+                "<p>A<sup class=\"footnote-ref\" id=\"fnref-1\"><a href=\"https://x.org/sub/articles/a-b/#fn-1\">1</a></sup> ",
+                "<a href=\"https://x.org/sub/entities/e/\" title=\"a &gt; b\">E</a> ",
+                "<img src=\"https://x.org/sub/articles/a-b/x.png?a=1&amp;b=2\" alt=\"href=&quot;#no&quot;\" /> ",
+                "<a href=\"https://x.org/sub/articles/a-b/it&#39;s#x\">q</a> ",
+                "<code>href=\"#fn-1\" &lt;a href=\"#y\"&gt;</code></p>\n",
+                "<li id=\"fn-1\"><a class=\"footnote-back\" href=\"https://x.org/sub/articles/a-b/#fnref-1\">\u{21a9}</a></li>",
+            )
+        );
+        // Idempotent: absolute URLs stay as they are.
+        assert_eq!(absolutize(&got, PAGE), got);
+        assert_eq!(absolutize("no tags & all", PAGE), "no tags & all");
+    }
 
     #[test]
     fn a_sitemap_past_the_limit_becomes_an_index_of_parts() {
