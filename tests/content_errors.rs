@@ -336,3 +336,20 @@ fn all_errors_of_a_run_are_reported_together() {
     run.assert_error("content/articles/b.md:2:", "");
     assert!(run.stderr.contains("4 errors"), "{}", run.stderr);
 }
+
+#[test]
+fn a_broken_front_matter_does_not_hide_the_errors_of_its_body() {
+    let run = breaks(
+        |s| {
+            s.write(
+                "content/articles/b.md",
+                b"+++\ntitle = \"B\"\ndate = \"soon\"\n+++\nSee [[nobody]] and [[marco-rubio]].[^x]\n",
+            );
+        },
+        "content/articles/b.md:3:",
+        "date",
+    );
+    run.assert_error("content/articles/b.md:5:5:", "unknown entity `nobody`");
+    run.assert_error("content/articles/b.md:5:", "footnote [^x]");
+    assert!(run.stderr.contains("3 errors"), "{}", run.stderr);
+}

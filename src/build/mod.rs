@@ -182,17 +182,36 @@ pub fn annotate_site(
     };
     let want_keys = cache.is_some();
     // Each article is annotated and rendered as soon as it is read.
-    let loaded = content::load_articles(root, opts.drafts, diags, |a| {
-        let key = if want_keys { article_key(a) } else { 0 };
-        let (doc, d) = match cached(a, key) {
-            Some(hit) => hit,
-            None => annotate_article(a, &index, &config, &entity_refs, hl),
-        };
-        // The text is no longer needed: free it now, the largest part
-        // of the content, so the whole archive is never held twice.
-        a.release_text();
-        (doc, d, key)
-    });
+    let loaded = content::load_articles(
+        root,
+        opts.drafts,
+        diags,
+        |a| {
+            let key = if want_keys { article_key(a) } else { 0 };
+            let (doc, d) = match cached(a, key) {
+                Some(hit) => hit,
+                None => annotate_article(a, &index, &config, &entity_refs, hl),
+            };
+            // The text is no longer needed: free it now, the largest part
+            // of the content, so the whole archive is never held twice.
+            a.release_text();
+            (doc, d, key)
+        },
+        |file, body| {
+            // Front matter broken: the body's own errors, in the same run.
+            let none = HashSet::new();
+            let settings = annotate::Settings {
+                mentions: true,
+                autolink: config.autolink,
+                no_autolink: &none,
+                annotations: &[],
+            };
+            let mut d = Vec::new();
+            annotate::annotate(file, body, &index, &settings, &mut d);
+            d.retain(Diagnostic::is_error);
+            d
+        },
+    );
     let pages = content::load_pages(root, opts.drafts, diags);
     let (articles, results): (Vec<content::Article>, Vec<Annotation>) = loaded.into_iter().unzip();
     content::check_unique_slugs(&articles, &pages, diags);

@@ -33,7 +33,7 @@ const RESERVED: &[&str] = &["articles", "entities", "tags", "archive", "page", "
 pub fn load(root: &Path, config: &Config, drafts: bool, diags: &mut Diagnostics) -> Content {
     let entities = load_entities(root, config, diags);
     let pages = load_pages(root, drafts, diags);
-    let articles = load_articles(root, drafts, diags, |_| ())
+    let articles = load_articles(root, drafts, diags, |_| (), |_, _| Vec::new())
         .into_iter()
         .map(|(a, _)| a)
         .collect();
@@ -96,12 +96,16 @@ pub fn load_pages(root: &Path, drafts: bool, diags: &mut Diagnostics) -> Vec<Pag
 /// Reads `content/articles/**` in parallel, handing each article to `with`
 /// as soon as it is parsed (so its text can be processed and released
 /// without the whole archive ever being held at once). Gives the articles
-/// newest first, each with what `with` made of it.
+/// newest first, each with what `with` made of it. An article whose front
+/// matter is broken is not loaded, but its body goes to `unparsed` (the
+/// file, where the body starts) for the errors it holds, so that one run
+/// reports them all.
 pub fn load_articles<T: Send>(
     root: &Path,
     drafts: bool,
     diags: &mut Diagnostics,
     with: impl Fn(&mut Article) -> T + Sync,
+    unparsed: impl Fn(&Source, usize) -> Vec<Diagnostic> + Sync,
 ) -> Vec<(Article, T)> {
     let article_files = files_under(root, "content/articles", diags);
     let (md, sidecars): (Vec<PathBuf>, Vec<PathBuf>) = article_files
@@ -129,7 +133,10 @@ pub fn load_articles<T: Send>(
     let results: Vec<Loaded<T>> = md
         .par_iter()
         .map(|p| {
-            let (a, d) = load_article(root, p, sidecar_by_article.get(p), drafts);
+            let (a, mut d, broken) = load_article(root, p, sidecar_by_article.get(p), drafts);
+            if let Some((file, body)) = broken {
+                d.extend(unparsed(&file, body));
+            }
             (
                 a.map(|mut a| {
                     let t = with(&mut a);
@@ -162,7 +169,8 @@ pub fn load_one_article(
 ) -> (Option<Article>, Vec<Diagnostic>) {
     let sidecar = sidecar_of(rel);
     let sidecar = root.join(&sidecar).is_file().then_some(sidecar);
-    load_article(root, rel, sidecar.as_ref(), drafts)
+    let (a, d, _) = load_article(root, rel, sidecar.as_ref(), drafts);
+    (a, d)
 }
 
 /// Where the sidecar of the article at `md` is (`NAME.annotations.toml`
@@ -323,27 +331,26 @@ pub fn slug_problem(slug: &str) -> Option<&'static str> {
     }
 }
 
-fn load_article(
-    root: &Path,
-    rel: &Path,
-    sidecar: Option<&PathBuf>,
-    drafts: bool,
-) -> (Option<Article>, Vec<Diagnostic>) {
+/// An article read (or not), what was wrong with it, and, when only its
+/// front matter is broken, its file and where its body starts.
+type LoadedArticle = (Option<Article>, Vec<Diagnostic>, Option<(Source, usize)>);
+
+fn load_article(root: &Path, rel: &Path, sidecar: Option<&PathBuf>, drafts: bool) -> LoadedArticle {
     let mut diags = Vec::new();
     let file = match SourceFile::read(root, rel) {
         Ok(f) => f,
-        Err(d) => return (None, vec![d]),
+        Err(d) => return (None, vec![d], None),
     };
     let split = match frontmatter::split(&file) {
         Ok(s) => s,
-        Err(d) => return (None, vec![d]),
+        Err(d) => return (None, vec![d], None),
     };
     let meta: ArticleMeta = match frontmatter::parse(&file, &split) {
         Ok(m) => m,
-        Err(d) => return (None, vec![d]),
+        Err(d) => return (None, vec![d], Some((file.clone(), split.body))),
     };
     if meta.draft && !drafts {
-        return (None, diags);
+        return (None, diags, None);
     }
     let (slug, slug_at) = match &meta.slug {
         Some(s) => (
@@ -410,7 +417,7 @@ fn load_article(
         annotations,
         slug_at,
     };
-    (Some(article), diags)
+    (Some(article), diags, None)
 }
 
 fn load_entity(root: &Path, rel: &Path, config: &Config) -> Result<Entity, Vec<Diagnostic>> {
