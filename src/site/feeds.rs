@@ -259,38 +259,10 @@ fn resolve(base: &str, reference: &str) -> String {
         let dir = if dir.is_empty() { "/" } else { dir };
         format!("{dir}{path}")
     };
-    format!("{prefix}{}{tail}", remove_dot_segments(&merged))
-}
-
-/// A path with its `.` and `..` segments applied (RFC 3986, 5.2.4).
-fn remove_dot_segments(path: &str) -> String {
-    let mut out: Vec<&str> = Vec::new();
-    let segs: Vec<&str> = path.split('/').collect();
-    for (i, seg) in segs.iter().enumerate() {
-        let last = i + 1 == segs.len();
-        match *seg {
-            "." => {
-                if last {
-                    out.push("");
-                }
-            }
-            ".." => {
-                if out.len() > 1 {
-                    out.pop();
-                }
-                if last {
-                    out.push("");
-                }
-            }
-            s => out.push(s),
-        }
-    }
-    let joined = out.join("/");
-    if joined.starts_with('/') {
-        joined
-    } else {
-        format!("/{joined}")
-    }
+    format!(
+        "{prefix}{}{tail}",
+        super::urls::remove_dot_segments(&merged)
+    )
 }
 
 /// URLs one sitemap file may list (the sitemap protocol's limit).

@@ -24,39 +24,47 @@ pub fn lint(
         }
     }
     let urls = &site.urls;
-    // The ids of article and page documents, by page URL: what a fragment
-    // of a link to them may name (with the theme's own).
-    let mut ids: HashMap<String, HashSet<String>> = HashMap::new();
-    if a.articles
+    // Every document with the URL of its page.
+    let articles = a.content.articles.iter().zip(&a.articles);
+    let articles = articles.map(|(art, doc)| (urls.article(&art.slug), &doc.r, true));
+    let pages = a.content.pages.iter().zip(&a.page_docs);
+    let pages = pages.map(|(p, doc)| (urls.page(&p.slug), doc, true));
+    let entities = a.content.entities.iter().zip(&a.entity_docs);
+    let entities = entities.map(|(e, doc)| (urls.entity(&e.id, 1), doc, false));
+    let docs: Vec<(String, &Rendered, bool)> = articles.chain(pages).chain(entities).collect();
+    // The ids of the article and page documents that links with a fragment
+    // point at: what such a fragment may name (with the theme's own).
+    let wanted: HashSet<String> = docs
         .iter()
-        .any(|d| d.r.links.iter().any(|l| l.0.contains('#')))
-        || a.page_docs
-            .iter()
-            .any(|d| d.links.iter().any(|l| l.0.contains('#')))
-    {
-        for (art, doc) in a.content.articles.iter().zip(&a.articles) {
-            ids.insert(urls.article(&art.slug), ids_in(&doc.r));
-        }
-        for (p, doc) in a.content.pages.iter().zip(&a.page_docs) {
-            ids.insert(urls.page(&p.slug), ids_in(doc));
-        }
-    }
+        .flat_map(|(page_url, doc, _)| {
+            doc.links
+                .iter()
+                .filter(|l| l.0.contains('#'))
+                .filter_map(|l| target_of(page_url, &l.0))
+        })
+        .collect();
+    let ids: HashMap<String, HashSet<String>> = docs
+        .iter()
+        .filter(|(page_url, _, whole)| *whole && wanted.contains(page_url))
+        .map(|(page_url, doc, _)| (page_url.clone(), ids_in(doc)))
+        .collect();
     let known = Known {
         paths: paths.iter().map(String::as_str).collect(),
         base_path: &urls.base_path,
         ids,
         theme_ids,
     };
-    for (art, doc) in a.content.articles.iter().zip(&a.articles) {
-        known.check_links(&doc.r, &urls.article(&art.slug), &mut out);
-    }
-    for (p, doc) in a.content.pages.iter().zip(&a.page_docs) {
-        known.check_links(doc, &urls.page(&p.slug), &mut out);
-    }
-    for (e, doc) in a.content.entities.iter().zip(&a.entity_docs) {
-        known.check_links(doc, &urls.entity(&e.id, 1), &mut out);
+    for (page_url, doc, _) in &docs {
+        known.check_links(doc, page_url, &mut out);
     }
     out
+}
+
+/// The page a link on the page at `page_url` points at: see
+/// [`internal_target`]; a pure fragment points at the page itself.
+fn target_of(page_url: &str, url: &str) -> Option<String> {
+    internal_target(page_url, url)
+        .or_else(|| url.trim().starts_with('#').then(|| page_url.to_string()))
 }
 
 /// The `id` attributes in a document's HTML.
@@ -79,7 +87,8 @@ fn ids_in(doc: &Rendered) -> HashSet<String> {
 struct Known<'a> {
     paths: HashSet<&'a str>,
     base_path: &'a str,
-    /// Ids of article and page documents, by page URL.
+    /// Ids of the article and page documents that fragments point at, by
+    /// page URL; pages not here are checked for the page only.
     ids: HashMap<String, HashSet<String>>,
     theme_ids: &'a TemplateIds,
 }
@@ -92,9 +101,7 @@ impl Known<'_> {
         let (paths, base_path) = (&self.paths, self.base_path);
         for (url, warning) in &doc.links {
             let fragment = url.split_once('#').map(|(_, f)| f).unwrap_or("");
-            let Some(target) = internal_target(page_url, url)
-                .or_else(|| (url.trim().starts_with('#')).then(|| page_url.to_string()))
-            else {
+            let Some(target) = target_of(page_url, url) else {
                 continue;
             };
             let file_path = target
@@ -146,22 +153,7 @@ pub fn internal_target(page_url: &str, url: &str) -> Option<String> {
         let dir = &page_url[..page_url.rfind('/').map_or(0, |i| i + 1)];
         format!("{dir}{path}")
     };
-    // Resolve `.` and `..` segments.
-    let mut parts: Vec<&str> = Vec::new();
-    for seg in joined.split('/') {
-        match seg {
-            "." => {}
-            ".." => {
-                parts.pop();
-            }
-            s => parts.push(s),
-        }
-    }
-    let mut s = parts.join("/");
-    if !s.starts_with('/') {
-        s.insert(0, '/');
-    }
-    Some(s)
+    Some(super::urls::remove_dot_segments(&joined))
 }
 
 #[cfg(test)]

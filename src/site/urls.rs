@@ -197,6 +197,37 @@ pub fn tag_slugs(keys: &[&str]) -> Vec<String> {
     out.into_iter().map(Option::unwrap_or_default).collect()
 }
 
+/// A path with its `.` and `..` segments applied (RFC 3986, 5.2.4).
+pub fn remove_dot_segments(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let segs: Vec<&str> = path.split('/').collect();
+    for (i, seg) in segs.iter().enumerate() {
+        let last = i + 1 == segs.len();
+        match *seg {
+            "." => {
+                if last {
+                    out.push("");
+                }
+            }
+            ".." => {
+                if out.len() > 1 {
+                    out.pop();
+                }
+                if last {
+                    out.push("");
+                }
+            }
+            s => out.push(s),
+        }
+    }
+    let joined = out.join("/");
+    if joined.starts_with('/') {
+        joined
+    } else {
+        format!("/{joined}")
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
