@@ -894,6 +894,17 @@ mod tests {
         p.errors.iter().map(|(at, m)| (*at, m.as_str())).collect()
     }
 
+    /// The errors of `p` are `expect`: at each offset, a message saying
+    /// the text given.
+    fn assert_errors(p: &Parsed, expect: &[(usize, &str)]) {
+        let e = errors(p);
+        assert_eq!(e.len(), expect.len(), "{e:?}");
+        for ((at, msg), (want_at, want)) in e.iter().zip(expect) {
+            assert_eq!(at, want_at, "{msg}");
+            assert!(msg.contains(want), "{msg:?} does not say {want:?}");
+        }
+    }
+
     #[test]
     fn finds_links_with_and_without_shown_text() {
         let p = parse("a [[marco-rubio]] b [[Marco Rubio|the secretary]] [[x\n", 0);
@@ -985,7 +996,6 @@ mod tests {
         let p = parse(src, 0);
         assert!(p.links.is_empty(), "{:?}", p.links);
         let at = |s: &str| src.find(s).unwrap();
-        let e = errors(&p);
         let expect = [
             (
                 at("[[*paris"),
@@ -1004,11 +1014,7 @@ mod tests {
             ),
             (at("[[paris|*b"), "cannot start or end inside formatting"),
         ];
-        assert_eq!(e.len(), expect.len(), "{e:?}");
-        for ((at, msg), (want_at, want)) in e.iter().zip(expect) {
-            assert_eq!(*at, want_at, "{msg}");
-            assert!(msg.contains(want), "{msg:?} does not say {want:?}");
-        }
+        assert_errors(&p, &expect);
     }
 
     #[test]
@@ -1043,7 +1049,6 @@ mod tests {
         let src = "[[]] [[ ]] [[|]] [[paris|]] [[|text]] [[paris| ]] [[a [b] c]]\n";
         let p = parse(src, 0);
         assert!(p.links.is_empty(), "{:?}", p.links);
-        let e = errors(&p);
         let at = |s: &str| src.find(s).unwrap();
         let expect = [
             (0, "empty entity link"),
@@ -1053,11 +1058,7 @@ mod tests {
             (at("[[|text"), "without a target"),
             (at("[[paris| ]]"), "`[[paris|]]` has no text after `|`"),
         ];
-        assert_eq!(e.len(), expect.len(), "{e:?}");
-        for ((at, msg), (want_at, want)) in e.iter().zip(expect) {
-            assert_eq!(*at, want_at, "{msg}");
-            assert!(msg.contains(want), "{msg:?} does not say {want:?}");
-        }
+        assert_errors(&p, &expect);
     }
 
     #[test]
