@@ -111,11 +111,13 @@ fn summary(a: &Annotated, site: &Site, i: usize) -> Value {
         .iter()
         .map(|&t| json!({"name": site.tags[t].name, "url": urls.tag(&site.tags[t].slug)}))
         .collect();
-    json!({
+    let mut v = json!({
         "title": art.meta.title, "slug": art.slug, "url": urls.article(&art.slug),
         "date": art.meta.date.iso(), "date_display": art.meta.date.display(),
-        "summary": site.summaries[i], "authors": art.meta.authors, "tags": tags,
-    })
+        "summary": site.summaries[i], "authors": art.meta.authors,
+    });
+    v["tags"] = Value::Array(tags);
+    v
 }
 
 /// Which pages [`render_all`] visits. `None`: all of them, and every data
