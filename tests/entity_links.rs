@@ -121,3 +121,26 @@ fn malformed_links_are_errors() {
         ],
     );
 }
+
+#[test]
+fn shown_text_may_hold_editorial_brackets() {
+    let run = site("She met [[marie-curie|the physicist [Curie]]] in [[paris|[the] capital]].")
+        .build(&[]);
+    run.assert_ok();
+    let page = run.page("articles/a/index.html");
+    assert!(page.contains(">the physicist [Curie]</a>"), "{page}");
+    assert!(page.contains(">[the] capital</a>"), "{page}");
+    assert!(!page.contains("[["), "{page}");
+}
+
+#[test]
+fn brackets_in_a_target_and_nested_links_are_errors() {
+    // Once silently left as text, brackets and all.
+    errors(
+        "A [[marie [x] curie]] and [[a [[paris]] b]].",
+        &[
+            ("5:3", "the target of an entity link cannot hold `[` or `]`"),
+            ("5:27", "entity links do not nest"),
+        ],
+    );
+}

@@ -339,8 +339,10 @@ enum Scan {
 /// The entity links in `v`, the text of a run with each event that is not
 /// text as one [`PLACEHOLDER`] byte at the positions of `marks`. A bracket
 /// at `q` opens or closes a link only if `syntax(q)` (it was written as a
-/// bracket, not escaped, not in an image description). Brackets inside a
-/// link make it text (`[[a [b] c]]`), as before.
+/// bracket, not escaped, not in an image description). The shown text may
+/// hold brackets that pair up (`[[rubio|Rubio [R-FL]]]`); a bracket in the
+/// target is an error; brackets that do not pair up as `[[...]]` are text
+/// (`[[1], [2]]`).
 fn scan(v: &str, syntax: impl Fn(usize) -> bool, marks: &[(usize, Mark)]) -> Vec<Scan> {
     let marks_in = |a: usize, b: usize| {
         let k = marks.partition_point(|m| m.0 < a);
@@ -348,33 +350,39 @@ fn scan(v: &str, syntax: impl Fn(usize) -> bool, marks: &[(usize, Mark)]) -> Vec
     };
     let mut out = Vec::new();
     let mut from = 0;
+    let mut pairs = None;
     while let Some(i) = v[from..].find("[[") {
         let s = from + i;
         if !(syntax(s) && syntax(s + 1)) {
             from = s + 1;
             continue;
         }
-        let Some(j) = v[s + 2..].find("]]").map(|j| s + 2 + j) else {
-            break;
+        // `[[` closes where its two brackets close, side by side: `]]`.
+        let pairs = pairs.get_or_insert_with(|| bracket_pairs(v, &syntax));
+        let j = match (closing(pairs, s), closing(pairs, s + 1)) {
+            (Some(outer), Some(inner)) if outer == inner + 1 => inner,
+            _ => {
+                from = s + 1;
+                continue;
+            }
         };
-        if !(syntax(j) && syntax(j + 1)) {
-            // An escaped `]]`: every opener up to here would hold it.
-            from = back_one(v, j);
-            continue;
-        }
+        from = j + 2;
         let inner = &v[s + 2..j];
-        if let Some(b) = inner.rfind(['[', ']']) {
-            // Every opener that would hold this bracket is text.
-            from = back_one(v, s + 2 + b);
-            continue;
-        }
         let le = j + 2;
-        from = le;
         let bar = inner.find('|').map(|k| s + 2 + k);
         let (te, ss) = match bar {
             Some(b) => (b, b + 1),
             None => (j, s + 2),
         };
+        if (s + 2..te).any(|k| matches!(v.as_bytes()[k], b'[' | b']') && syntax(k)) {
+            out.push(Scan::Error(
+                s,
+                "the target of an entity link cannot hold `[` or `]` (entity links \
+                 do not nest); write `\\[` and `\\]` for brackets that are text"
+                    .to_string(),
+            ));
+            continue;
+        }
         if let Some(m) = marks_in(s + 2, te).find(|m| m.1 != Mark::Break) {
             let msg = format!(
                 "the target of an entity link cannot hold {}; \
@@ -452,13 +460,29 @@ fn scan(v: &str, syntax: impl Fn(usize) -> bool, marks: &[(usize, Mark)]) -> Vec
     out
 }
 
-/// `i - 1` if a character starts there (it may be a `[`), else `i`.
-fn back_one(v: &str, i: usize) -> usize {
-    if v.is_char_boundary(i - 1) {
-        i - 1
-    } else {
-        i
+/// The brackets of a run written as syntax (`syntax(q)`; escaped ones are
+/// text), paired as they nest: (opening, closing) by opening position.
+fn bracket_pairs(v: &str, syntax: &impl Fn(usize) -> bool) -> Vec<(usize, usize)> {
+    let (mut open, mut pairs) = (Vec::new(), Vec::new());
+    for (k, &c) in v.as_bytes().iter().enumerate() {
+        match c {
+            b'[' if syntax(k) => open.push(k),
+            b']' if syntax(k) => {
+                if let Some(o) = open.pop() {
+                    pairs.push((o, k));
+                }
+            }
+            _ => {}
+        }
     }
+    pairs.sort_unstable();
+    pairs
+}
+
+/// Where the bracket opening at `o` closes, if it does.
+fn closing(pairs: &[(usize, usize)], o: usize) -> Option<usize> {
+    let i = pairs.partition_point(|p| p.0 < o);
+    pairs.get(i).filter(|p| p.0 == o).map(|p| p.1)
 }
 
 /// One text event of a run: where its text starts in the run's text and
@@ -1057,8 +1081,56 @@ mod tests {
             (at("[[paris|]]"), "`[[paris|]]` has no text after `|`"),
             (at("[[|text"), "without a target"),
             (at("[[paris| ]]"), "`[[paris|]]` has no text after `|`"),
+            (
+                at("[[a [b]"),
+                "target of an entity link cannot hold `[` or `]`",
+            ),
         ];
         assert_errors(&p, &expect);
+    }
+
+    #[test]
+    fn shown_text_may_hold_brackets_that_pair_up() {
+        let src = "[[rubio|Rubio [R-FL]]] said [[rubio|[the senator]]] and [[x|a [b [c]] d]].\n";
+        let p = parse(src, 0);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let at = |s: &str| src.find(s).unwrap();
+        assert_eq!(
+            targets(&p),
+            vec![("rubio", 0), ("rubio", at("[[rubio|[")), ("x", at("[[x"))]
+        );
+        assert_eq!(
+            shown(&p.body),
+            vec!["Rubio [R-FL]", "[the senator]", "a [b [c]] d"]
+        );
+    }
+
+    #[test]
+    fn deeply_nested_brackets_are_read_in_one_pass() {
+        // Each `[[` once scanned on to the end of the paragraph.
+        let n = 100_000;
+        let src = format!("{}x{}\n", "[[".repeat(n), "]]".repeat(n));
+        let p = parse(&src, 0);
+        assert_errors(&p, &[(0, "entity links do not nest")]);
+        let src = format!("{}x\n", "[[ [".repeat(n));
+        let p = parse(&src, 0);
+        assert!(p.errors.is_empty() && p.links.is_empty());
+    }
+
+    #[test]
+    fn nested_links_and_bracketed_targets_are_errors() {
+        let src = "[[a [[b]] c]] and [[a [b] c]] then [[ok]], but [[1], [2]] is text.\n";
+        let p = parse(src, 0);
+        let at = |s: &str| src.find(s).unwrap();
+        assert_errors(
+            &p,
+            &[
+                (0, "entity links do not nest"),
+                (at("[[a [b"), "cannot hold `[` or `]`"),
+            ],
+        );
+        assert_eq!(targets(&p), vec![("ok", at("[[ok"))]);
+        assert!(texts(&p.body)[0].ends_with("but [[1], [2]] is text."));
     }
 
     #[test]
