@@ -353,3 +353,113 @@ fn a_broken_front_matter_does_not_hide_the_errors_of_its_body() {
     run.assert_error("content/articles/b.md:5:", "footnote [^x]");
     assert!(run.stderr.contains("3 errors"), "{}", run.stderr);
 }
+
+/// Builds `site` once successfully, breaks it with `edit`, and gives the
+/// runs of `build` (checked to fail and leave the output as it was) and of
+/// `check` on the broken site, for their errors to be looked at.
+fn broken_runs(edit: impl FnOnce(&Site)) -> [Run; 2] {
+    let site = good();
+    let first = site.build(&[]);
+    first.assert_ok();
+    let before = first.snapshot();
+    edit(&site);
+    let build = site.build(&[]);
+    assert_eq!(build.code, 1, "{}", build.stderr);
+    assert_eq!(build.snapshot(), before, "output changed by a failed build");
+    [build, site.run(&["check"])]
+}
+
+#[test]
+fn a_page_with_a_broken_front_matter_still_has_its_body_checked() {
+    for run in broken_runs(|s| {
+        s.write(
+            "content/pages/about.md",
+            b"+++\ntitle = \"About\"\ncolour = \"red\"\n+++\nAbout this archive.\n\nSee [[nobody]] and [[marco-rubio]].\n",
+        );
+    }) {
+        run.assert_error("content/pages/about.md:3:1:", "unknown field `colour`");
+        run.assert_error("content/pages/about.md:7:5:", "unknown entity `nobody`");
+        // The offending lines are shown.
+        assert!(
+            run.stderr.contains("3 | colour = \"red\""),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("7 | See [[nobody]]"), "{}", run.stderr);
+        assert!(run.stderr.contains("2 errors"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn an_entity_with_a_broken_front_matter_still_has_its_description_checked() {
+    for run in broken_runs(|s| {
+        s.write(
+            "content/entities/people/ana.md",
+            b"+++\nname = \"Ana\"\nborn = 1970\n+++\nAna met [[nobody]] and [[marco-rubio]].\n",
+        );
+    }) {
+        run.assert_error(
+            "content/entities/people/ana.md:3:1:",
+            "unknown field `born`",
+        );
+        run.assert_error(
+            "content/entities/people/ana.md:5:9:",
+            "unknown entity `nobody`",
+        );
+        assert!(run.stderr.contains("3 | born = 1970"), "{}", run.stderr);
+        assert!(
+            run.stderr.contains("5 | Ana met [[nobody]]"),
+            "{}",
+            run.stderr
+        );
+        assert!(run.stderr.contains("2 errors"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn an_entity_with_a_broken_front_matter_is_unknown_to_links_and_to_itself() {
+    // Not in the index: a link to its id, from an article or from its own
+    // description, is an unknown entity, as ever; nothing else breaks.
+    for run in broken_runs(|s| {
+        s.write(
+            "content/entities/people/ana.md",
+            b"+++\nname = \"Ana\"\nname = \"Twice\"\n+++\nI am [[ana]].\n",
+        );
+        s.write(
+            "content/articles/a.md",
+            article("A", "2025-01-01", "[[ana]] and [[marco-rubio]].").as_bytes(),
+        );
+    }) {
+        run.assert_error("content/entities/people/ana.md:3:", "duplicate key");
+        run.assert_error(
+            "content/entities/people/ana.md:5:6:",
+            "unknown entity `ana`",
+        );
+        run.assert_error("content/articles/a.md:5:1:", "unknown entity `ana`");
+        assert!(run.stderr.contains("3 errors"), "{}", run.stderr);
+    }
+}
+
+#[test]
+fn a_bad_kind_or_a_reserved_page_slug_does_not_hide_the_errors_of_the_body() {
+    for run in broken_runs(|s| {
+        s.write(
+            "content/entities/people/ana.md",
+            b"+++\nname = \"Ana\"\nkind = \"martian\"\n+++\nAna met [[nobody]].\n",
+        );
+        s.write(
+            "content/pages/tags.md",
+            b"+++\ntitle = \"Tags\"\n+++\nSee [[nothing]].[^x]\n",
+        );
+    }) {
+        run.assert_error("content/entities/people/ana.md:3:8:", "unknown kind");
+        run.assert_error(
+            "content/entities/people/ana.md:5:9:",
+            "unknown entity `nobody`",
+        );
+        run.assert_error("content/pages/tags.md:1:1:", "page slug \"tags\"");
+        run.assert_error("content/pages/tags.md:4:5:", "unknown entity `nothing`");
+        run.assert_error("content/pages/tags.md:4:", "footnote [^x]");
+        assert!(run.stderr.contains("5 errors"), "{}", run.stderr);
+    }
+}

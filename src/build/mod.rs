@@ -155,8 +155,29 @@ pub fn annotate_site(
             return None;
         }
     }
-    let entities = content::load_entities(root, &config, diags);
+    let (entities, broken_entities) = content::load_entities(root, &config, diags);
     let index = EntityIndex::build(&entities, diags);
+    // A file not loaded for its broken front matter (article, entity or
+    // page): its body's own errors, in the same run. Checked against the
+    // index of the entities that did load.
+    let unparsed = |file: &Source, body: usize| {
+        let none = HashSet::new();
+        let settings = annotate::Settings {
+            mentions: true,
+            autolink: config.autolink,
+            no_autolink: &none,
+            annotations: &[],
+        };
+        let mut d = Vec::new();
+        annotate::annotate(file, body, &index, &settings, &mut d);
+        d.retain(Diagnostic::is_error);
+        d
+    };
+    let entity_body_errors: Vec<Diagnostic> = broken_entities
+        .par_iter()
+        .flat_map_iter(|(file, body)| unparsed(file, *body))
+        .collect();
+    diags.extend(entity_body_errors);
     let urls = Urls::new(&config.base_url, &config.base_path);
     let entity_refs = site::entity_refs(&entities, &urls);
 
@@ -197,22 +218,9 @@ pub fn annotate_site(
             a.release_text();
             (doc, d, key)
         },
-        |file, body| {
-            // Front matter broken: the body's own errors, in the same run.
-            let none = HashSet::new();
-            let settings = annotate::Settings {
-                mentions: true,
-                autolink: config.autolink,
-                no_autolink: &none,
-                annotations: &[],
-            };
-            let mut d = Vec::new();
-            annotate::annotate(file, body, &index, &settings, &mut d);
-            d.retain(Diagnostic::is_error);
-            d
-        },
+        unparsed,
     );
-    let pages = content::load_pages(root, opts.drafts, diags);
+    let pages = content::load_pages(root, opts.drafts, diags, unparsed);
     let (articles, results): (Vec<content::Article>, Vec<Annotation>) = loaded.into_iter().unzip();
     content::check_unique_slugs(&articles, &pages, diags);
     let content = Content {

@@ -31,8 +31,9 @@ const RESERVED: &[&str] = &["articles", "entities", "tags", "archive", "page", "
 
 /// Reads the content of the site at `root`.
 pub fn load(root: &Path, config: &Config, drafts: bool, diags: &mut Diagnostics) -> Content {
-    let entities = load_entities(root, config, diags);
-    let pages = load_pages(root, drafts, diags);
+    // Without an entity index, bodies are not checked here.
+    let (entities, _) = load_entities(root, config, diags);
+    let pages = load_pages(root, drafts, diags, |_, _| Vec::new());
     let articles = load_articles(root, drafts, diags, |_| (), |_, _| Vec::new())
         .into_iter()
         .map(|(a, _)| a)
@@ -46,42 +47,62 @@ pub fn load(root: &Path, config: &Config, drafts: bool, diags: &mut Diagnostics)
     content
 }
 
-/// Reads `content/entities/`, sorted by id; duplicate ids are errors.
-pub fn load_entities(root: &Path, config: &Config, diags: &mut Diagnostics) -> Vec<Entity> {
+/// A file that is not loaded (its front matter is broken), and the byte
+/// offset where its body starts: its body is still checked for the errors
+/// it holds, so that one run reports them all (see [`LoadedFile`]).
+pub type Unparsed = (Source, usize);
+
+/// Reads `content/entities/`, sorted by id; duplicate ids are errors. Also
+/// gives the entities not loaded for their broken front matter, for their
+/// descriptions to be checked once the index of those loaded is built (as
+/// [`load_articles`] hands its own to `unparsed`).
+pub fn load_entities(
+    root: &Path,
+    config: &Config,
+    diags: &mut Diagnostics,
+) -> (Vec<Entity>, Vec<Unparsed>) {
     let entity_files = files_under(root, "content/entities", diags);
     let entity_md: Vec<&PathBuf> = entity_files
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "md"))
         .collect();
-    let results: Vec<Result<Entity, Vec<Diagnostic>>> = entity_md
+    let results: Vec<LoadedFile<Entity>> = entity_md
         .par_iter()
         .map(|p| load_entity(root, p, config))
         .collect();
     let mut entities = Vec::new();
-    for r in results {
-        match r {
-            Ok(e) => entities.push(e),
-            Err(d) => diags.extend(d),
-        }
+    let mut broken = Vec::new();
+    for (e, d, body) in results {
+        diags.extend(d);
+        entities.extend(e);
+        broken.extend(body);
     }
     check_unique_ids(&entities, diags);
     entities.sort_by(|a, b| a.id.cmp(&b.id));
-    entities
+    (entities, broken)
 }
 
-/// Reads `content/pages/`, by weight then title.
-pub fn load_pages(root: &Path, drafts: bool, diags: &mut Diagnostics) -> Vec<Page> {
+/// Reads `content/pages/`, by weight then title. A page whose front matter
+/// is broken is not loaded, but its body goes to `unparsed` (the file, where
+/// the body starts) for the errors it holds, as in [`load_articles`].
+pub fn load_pages(
+    root: &Path,
+    drafts: bool,
+    diags: &mut Diagnostics,
+    unparsed: impl Fn(&Source, usize) -> Vec<Diagnostic>,
+) -> Vec<Page> {
     let page_files = files_under(root, "content/pages", diags);
     let mut pages = Vec::new();
     for p in page_files
         .iter()
         .filter(|p| p.extension().is_some_and(|e| e == "md"))
     {
-        match load_page(root, p) {
-            Ok(page) if page.meta.draft && !drafts => {}
-            Ok(page) => pages.push(page),
-            Err(d) => diags.push(d),
+        let (page, d, broken) = load_page(root, p);
+        diags.extend(d);
+        if let Some((file, body)) = broken {
+            diags.extend(unparsed(&file, body));
         }
+        pages.extend(page.filter(|page| drafts || !page.meta.draft));
     }
     pages.sort_by(|a, b| {
         (a.meta.weight.is_none(), a.meta.weight, &a.meta.title).cmp(&(
@@ -331,9 +352,14 @@ pub fn slug_problem(slug: &str) -> Option<&'static str> {
     }
 }
 
-/// An article read (or not), what was wrong with it, and, when only its
-/// front matter is broken, its file and where its body starts.
-type LoadedArticle = (Option<Article>, Vec<Diagnostic>, Option<(Source, usize)>);
+/// A file read (or not), what was wrong with it, and, when it is not loaded
+/// although its front matter could be told from its body, its file and where
+/// its body starts (an article: when its front matter does not parse; an
+/// entity or a page: also when a value in it is wrong, such as an unknown
+/// `kind` or a reserved slug, or when an entity's file name is no valid id).
+type LoadedFile<T> = (Option<T>, Vec<Diagnostic>, Option<Unparsed>);
+
+type LoadedArticle = LoadedFile<Article>;
 
 fn load_article(root: &Path, rel: &Path, sidecar: Option<&PathBuf>, drafts: bool) -> LoadedArticle {
     let mut diags = Vec::new();
@@ -420,10 +446,20 @@ fn load_article(root: &Path, rel: &Path, sidecar: Option<&PathBuf>, drafts: bool
     (Some(article), diags, None)
 }
 
-fn load_entity(root: &Path, rel: &Path, config: &Config) -> Result<Entity, Vec<Diagnostic>> {
-    let file = SourceFile::read(root, rel).map_err(|d| vec![d])?;
-    let split = frontmatter::split(&file).map_err(|d| vec![d])?;
-    let meta: EntityMeta = frontmatter::parse(&file, &split).map_err(|d| vec![d])?;
+fn load_entity(root: &Path, rel: &Path, config: &Config) -> LoadedFile<Entity> {
+    let file = match SourceFile::read(root, rel) {
+        Ok(f) => f,
+        Err(d) => return (None, vec![d], None),
+    };
+    let split = match frontmatter::split(&file) {
+        Ok(s) => s,
+        Err(d) => return (None, vec![d], None),
+    };
+    let broken = Some((file.clone(), split.body));
+    let meta: EntityMeta = match frontmatter::parse(&file, &split) {
+        Ok(m) => m,
+        Err(d) => return (None, vec![d], broken),
+    };
     let mut diags = Vec::new();
     let id = stem(rel);
     if id.is_empty()
@@ -481,22 +517,35 @@ fn load_entity(root: &Path, rel: &Path, config: &Config) -> Result<Entity, Vec<D
         }
     };
     match kind {
-        Some(kind) if diags.is_empty() => Ok(Entity {
-            id,
-            kind,
-            meta,
-            file,
-            toml_offset: split.toml.0,
-            body_offset: split.body,
-        }),
-        _ => Err(diags),
+        Some(kind) if diags.is_empty() => {
+            let entity = Entity {
+                id,
+                kind,
+                meta,
+                file,
+                toml_offset: split.toml.0,
+                body_offset: split.body,
+            };
+            (Some(entity), diags, None)
+        }
+        _ => (None, diags, broken),
     }
 }
 
-fn load_page(root: &Path, rel: &Path) -> Result<Page, Diagnostic> {
-    let file = SourceFile::read(root, rel)?;
-    let split = frontmatter::split(&file)?;
-    let meta: PageMeta = frontmatter::parse(&file, &split)?;
+fn load_page(root: &Path, rel: &Path) -> LoadedFile<Page> {
+    let file = match SourceFile::read(root, rel) {
+        Ok(f) => f,
+        Err(d) => return (None, vec![d], None),
+    };
+    let split = match frontmatter::split(&file) {
+        Ok(s) => s,
+        Err(d) => return (None, vec![d], None),
+    };
+    let broken = Some((file.clone(), split.body));
+    let meta: PageMeta = match frontmatter::parse(&file, &split) {
+        Ok(m) => m,
+        Err(d) => return (None, vec![d], broken),
+    };
     let (slug, slug_at) = match &meta.slug {
         Some(s) => (
             s.get_ref().clone(),
@@ -505,21 +554,24 @@ fn load_page(root: &Path, rel: &Path) -> Result<Page, Diagnostic> {
         None => (stem(rel), Located::at(&file, 0)),
     };
     if let Some(problem) = slug_problem(&slug) {
-        return Err(slug_at.error(&file.path, format!("{problem}: {slug:?}")));
+        let d = slug_at.error(&file.path, format!("{problem}: {slug:?}"));
+        return (None, vec![d], broken);
     }
     if is_reserved(&slug) {
-        return Err(slug_at.error(
+        let d = slug_at.error(
             &file.path,
             format!("page slug {slug:?} is taken by the site's own pages; set another `slug`"),
-        ));
+        );
+        return (None, vec![d], broken);
     }
-    Ok(Page {
+    let page = Page {
         file,
         meta,
         slug,
         slug_at,
         body_offset: split.body,
-    })
+    };
+    (Some(page), Vec::new(), None)
 }
 
 /// Whether a free page at `/<slug>/` would land in a folder of the site's
