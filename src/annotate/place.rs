@@ -166,10 +166,10 @@ pub(super) fn standoff_pass(
         }
         if let Some(note) = &a.spec.note {
             // The note is Markdown of its own: a new flow, a new note.
-            let note_src = std::sync::Arc::new(crate::content::SourceFile {
-                path: a.file.path.clone(),
-                text: note.get_ref().clone(),
-            });
+            let note_src = std::sync::Arc::new(crate::content::SourceFile::new(
+                a.file.path.clone(),
+                note.get_ref().clone(),
+            ));
             let mut note_diags = Vec::new();
             let sub = annotate(
                 &note_src,

@@ -10,7 +10,6 @@ use crate::diagnostics::Diagnostics;
 use crate::render::highlight::Highlighter;
 use crate::render::markdown::{render, EntityRef};
 use std::collections::HashSet;
-use std::path::PathBuf;
 use std::sync::Arc;
 
 fn entity(id: &str, name: &str, aliases: &[&str]) -> Entity {
@@ -31,14 +30,8 @@ fn run(md: &str, annotations: &str, autolink: Autolink) -> Out {
     ];
     let mut d = Diagnostics::new();
     let index = EntityIndex::build(&entities, &mut d);
-    let file = Arc::new(SourceFile {
-        path: PathBuf::from("a.md"),
-        text: md.to_string(),
-    });
-    let side = Arc::new(SourceFile {
-        path: PathBuf::from("a.annotations.toml"),
-        text: annotations.to_string(),
-    });
+    let file = Arc::new(SourceFile::new("a.md", md));
+    let side = Arc::new(SourceFile::new("a.annotations.toml", annotations));
     #[derive(serde::Deserialize)]
     struct Side {
         #[serde(default)]

@@ -293,13 +293,9 @@ impl<'de> Deserialize<'de> for Date {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::path::PathBuf;
 
     fn file(t: &str) -> SourceFile {
-        SourceFile {
-            path: PathBuf::from("a.md"),
-            text: t.to_string(),
-        }
+        SourceFile::new("a.md", t)
     }
 
     #[test]

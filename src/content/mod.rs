@@ -4,6 +4,7 @@
 
 pub mod frontmatter;
 pub mod model;
+pub mod nfc;
 pub mod source;
 
 pub use frontmatter::Date;
@@ -312,11 +313,14 @@ fn files_under(root: &Path, dir: &str, diags: &mut Diagnostics) -> Vec<PathBuf> 
     out
 }
 
+/// A file's stem, in NFC like the text read (a name typed on macOS comes
+/// decomposed): slugs made from it are the URLs links are written with.
 fn stem(path: &Path) -> String {
-    path.file_stem()
-        .unwrap_or_default()
-        .to_string_lossy()
-        .into_owned()
+    let stem = path.file_stem().unwrap_or_default().to_string_lossy();
+    match nfc::to_nfc(&stem) {
+        Some((nfc, _)) => nfc,
+        None => stem.into_owned(),
+    }
 }
 
 /// `2025-09-03-rubio-visit` → `rubio-visit`.

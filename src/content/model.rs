@@ -151,10 +151,7 @@ impl Article {
     /// path stays for messages. Offsets into the text are meaningless after.
     pub fn release_text(&mut self) {
         self.annotations.clear();
-        self.file = std::sync::Arc::new(super::SourceFile {
-            path: self.file.path.clone(),
-            text: String::new(),
-        });
+        self.file = std::sync::Arc::new(super::SourceFile::new(self.file.path.clone(), ""));
     }
 }
 
@@ -195,10 +192,10 @@ impl Entity {
             id: id.into(),
             kind: "person".into(),
             meta,
-            file: std::sync::Arc::new(super::SourceFile {
-                path: std::path::PathBuf::from(format!("{id}.md")),
-                text: format!("+++\n{toml}+++\n"),
-            }),
+            file: std::sync::Arc::new(super::SourceFile::new(
+                format!("{id}.md"),
+                format!("+++\n{toml}+++\n"),
+            )),
             toml_offset: 4,
             body_offset: 0,
         }

@@ -1,5 +1,6 @@
 //! A file read from the site: its path as shown to the user and its text.
 
+use super::nfc::{to_nfc, OffsetMap};
 use crate::diagnostics::Diagnostic;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -8,7 +9,10 @@ use std::sync::Arc;
 pub struct SourceFile {
     /// Path relative to the site root, for messages.
     pub path: PathBuf,
+    /// The text in Unicode NFC (see [`super::nfc`]).
     pub text: String,
+    /// The text as written, when it was not NFC: messages point into it.
+    written: Option<Box<(String, OffsetMap)>>,
 }
 
 pub type Source = Arc<SourceFile>;
@@ -28,6 +32,17 @@ impl SourceFile {
         Self::from_bytes(rel, bytes)
     }
 
+    /// A file of `text` as it stands (already NFC, or not read from disk).
+    pub fn new(path: impl Into<PathBuf>, text: impl Into<String>) -> SourceFile {
+        SourceFile {
+            path: path.into(),
+            text: text.into(),
+            written: None,
+        }
+    }
+
+    /// The file of `bytes`: UTF-8 checked, byte-order mark dropped, control
+    /// characters blanked, text normalised to NFC.
     pub fn from_bytes(rel: &Path, bytes: Vec<u8>) -> Result<Source, Diagnostic> {
         match String::from_utf8(bytes) {
             Ok(mut text) => {
@@ -35,9 +50,14 @@ impl SourceFile {
                     text.drain(..3);
                 }
                 blank_controls(&mut text);
+                let written = to_nfc(&text).map(|(nfc, map)| {
+                    let raw = std::mem::replace(&mut text, nfc);
+                    Box::new((raw, map))
+                });
                 Ok(Arc::new(SourceFile {
                     path: rel.to_path_buf(),
                     text,
+                    written,
                 }))
             }
             Err(e) => {
@@ -53,12 +73,22 @@ impl SourceFile {
         }
     }
 
+    /// The text as written and where `offset` of [`Self::text`] stands in it.
+    fn as_written(&self, offset: usize) -> (&str, usize) {
+        match &self.written {
+            Some(w) => (&w.0, w.1.raw(offset)),
+            None => (&self.text, offset),
+        }
+    }
+
     pub fn error(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::error_at(&self.path, &self.text, offset, message)
+        let (text, at) = self.as_written(offset);
+        Diagnostic::error_at(&self.path, text, at, message)
     }
 
     pub fn warning(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
-        Diagnostic::warning_at(&self.path, &self.text, offset, message)
+        let (text, at) = self.as_written(offset);
+        Diagnostic::warning_at(&self.path, text, at, message)
     }
 }
 
@@ -86,6 +116,19 @@ pub fn blank_controls(text: &mut String) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn text_is_read_as_nfc_and_messages_point_at_the_file_as_written() {
+        let raw = "+++\ntitle = \"Culiaca\u{301}n\"\n+++\nIn Culiaca\u{301}n, [[nobody]].\n";
+        let f = SourceFile::from_bytes(Path::new("a.md"), raw.as_bytes().to_vec()).unwrap();
+        assert_eq!(f.text, raw.replace("a\u{301}", "á"));
+        let at = f.text.find("[[nobody").unwrap();
+        let d = f.error(at, "unknown entity");
+        // Column 15 in the file as written (the accent is a character of its own there).
+        assert_eq!((d.line, d.column), (4, 15), "{d:?}");
+        let plain = SourceFile::from_bytes(Path::new("b.md"), b"x [[y]]".to_vec()).unwrap();
+        assert!(plain.written.is_none());
+    }
 
     #[test]
     fn control_characters_become_spaces_byte_for_byte() {
