@@ -144,3 +144,31 @@ fn no_autolink_opts_an_article_out_of_links_for_an_entity() {
         "{page}"
     );
 }
+
+#[test]
+fn raw_html_and_addresses_hold_no_mentions() {
+    let s = site("all");
+    s.write(
+        "content/articles/other.md",
+        b"+++\ntitle = \"Other\"\ndate = 2025-01-01\n+++\n\
+          <div>\nRubio in an HTML block\n</div>\n\n\
+          A <!-- Rubio --> <b title=\"Rubio\">Rubio in bold</b> and \
+          https://example.org/Rubio/page or press@Rubio.gov and www.rubio.Mexico.gov.\n\n\
+          Only this Rubio counts.\n",
+    );
+    let run = s.build(&[]);
+    run.assert_ok();
+    assert_eq!(
+        mentions(&run)["marco-rubio"]["other"],
+        vec!["m-marco-rubio-1"]
+    );
+    assert!(!mentions(&run)["mexico"].contains_key("other"));
+    let page = run.page("articles/other/index.html");
+    let at = page.find("id=\"m-marco-rubio-1\"").unwrap();
+    assert!(
+        page[at..].starts_with("id=\"m-marco-rubio-1\" href"),
+        "{page}"
+    );
+    assert!(page[at..].contains(">Rubio</a> counts."), "{page}");
+    assert!(page.contains("https://example.org/Rubio/page"), "{page}");
+}

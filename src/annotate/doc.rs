@@ -499,10 +499,17 @@ struct Piece {
 }
 
 /// A run cut into what is emitted: runs of text events, merged, and the
-/// other events.
+/// other events. `html`: raw HTML, or text inside an element it opened.
 enum Atom {
-    Text { v: Range<usize>, src: Range<usize> },
-    Other { run: usize, v: usize },
+    Text {
+        v: Range<usize>,
+        src: Range<usize>,
+        html: bool,
+    },
+    Other {
+        run: usize,
+        v: usize,
+    },
 }
 
 #[derive(Default)]
@@ -594,7 +601,16 @@ impl<'s> Builder<'s> {
         let mut atoms: Vec<Atom> = Vec::new();
         let mut image = self.image;
         let mut prev_end = None;
+        let mut elements = 0u32;
         for (i, (ev, range)) in run.iter().enumerate() {
+            let html = match ev {
+                Event::Html(_) => true,
+                Event::InlineHtml(tag) => {
+                    elements = html_depth(elements, tag);
+                    true
+                }
+                _ => elements > 0,
+            };
             let Some(t) = text_of(ev) else {
                 match ev {
                     Event::Start(Tag::Image { .. }) => image += 1,
@@ -623,13 +639,18 @@ impl<'s> Builder<'s> {
             });
             v.push_str(t);
             match atoms.last_mut() {
-                Some(Atom::Text { v: tv, src }) => {
+                Some(Atom::Text {
+                    v: tv,
+                    src,
+                    html: h,
+                }) if *h == html => {
                     tv.end = v.len();
                     src.end = range.end;
                 }
                 _ => atoms.push(Atom::Text {
                     v: at..v.len(),
                     src: range.clone(),
+                    html,
                 }),
             }
         }
@@ -662,8 +683,10 @@ impl<'s> Builder<'s> {
         let mut li = 0;
         for atom in atoms {
             match atom {
-                Atom::Text { v: r, src } => {
-                    let ctx = self.ctx();
+                Atom::Text { v: r, src, html } => {
+                    let mut ctx = self.ctx();
+                    // The contract: raw HTML is not searched for names.
+                    ctx.searchable &= !html;
                     let text = &v[r.clone()];
                     if self.image > 0 {
                         self.text(text, ctx);
@@ -749,6 +772,34 @@ impl<'s> Builder<'s> {
             });
         }
     }
+}
+
+/// The depth of open elements after inline HTML `tag`: an opening tag
+/// (not `<br/>`, not a void element like `<img>`) opens one, a closing tag
+/// closes one; comments and declarations change nothing.
+fn html_depth(depth: u32, tag: &str) -> u32 {
+    const VOID: [&str; 14] = [
+        "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
+        "source", "track", "wbr",
+    ];
+    let Some(rest) = tag.strip_prefix('<') else {
+        return depth;
+    };
+    if let Some(name) = rest.strip_prefix('/') {
+        return if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+            depth.saturating_sub(1)
+        } else {
+            depth
+        };
+    }
+    let name: String = rest
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .collect();
+    let opens = name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && !tag.trim_end().ends_with("/>")
+        && !VOID.iter().any(|v| v.eq_ignore_ascii_case(&name));
+    depth + u32::from(opens)
 }
 
 /// `[^label]` in text the parser left as text, with its offset in `raw`
@@ -1211,6 +1262,29 @@ mod tests {
             .items
             .iter()
             .all(|i| !matches!(i, Item::Ev(Event::Html(_) | Event::InlineHtml(_)))));
+    }
+
+    #[test]
+    fn raw_html_and_text_in_its_elements_are_not_searched() {
+        let src = "<div>\nRubio in a block\n</div>\n\n\
+                   A <!-- Rubio --> <b title=\"Rubio\">Rubio <i>x</i> bold</b> Rubio<br>Rubio <img alt=Rubio> Rubio.\n";
+        let p = parse(src, 0);
+        let searchable: Vec<&str> = p
+            .body
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Text { text, ctx } if ctx.searchable => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(searchable, vec!["A ", " ", " Rubio", "Rubio ", " Rubio."]);
+        assert_eq!(html_depth(0, "<a href=x>"), 1);
+        assert_eq!(html_depth(1, "</a>"), 0);
+        assert_eq!(html_depth(0, "</a>"), 0);
+        assert_eq!(html_depth(2, "<br/>"), 2);
+        assert_eq!(html_depth(0, "<IMG src=x>"), 0);
+        assert_eq!(html_depth(0, "<!-- x -->"), 0);
     }
 
     #[test]

@@ -251,10 +251,12 @@ pub(super) fn name_pass(
                     continue;
                 }
                 let spans = &af.spans;
+                let urls = url_spans(&block.text);
                 for (s, e, ent) in index.find_names(&block.text, |s, e| {
                     // Inside a quote that only carries a note, names still
                     // count; never across its edge, nor over another mention.
                     block.searchable(items, s, e)
+                        && !overlaps_any(&urls, s, e)
                         && !crosses(spans, bi, s, e)
                         && !spans.iter().any(|x| {
                             x.block == bi
@@ -273,6 +275,47 @@ pub(super) fn name_pass(
     }
 }
 
+/// The words of `text` that are web or e-mail addresses written out
+/// (`https://example.org/Florida/`, `www.x.org`, `press@florida.gov`), as
+/// sorted byte ranges: a name inside one is part of the address, not a
+/// mention.
+fn url_spans(text: &str) -> Vec<(usize, usize)> {
+    if !(text.contains("://") || text.contains("www.") || text.contains('@')) {
+        return Vec::new();
+    }
+    let mut out = Vec::new();
+    let ends = text
+        .char_indices()
+        .filter(|(_, c)| c.is_whitespace())
+        .map(|(i, _)| i)
+        .chain(std::iter::once(text.len()));
+    let mut from = 0;
+    for end in ends {
+        let word = &text[from..end];
+        if is_address(word) {
+            out.push((from, end));
+        }
+        from = end + text[end..].chars().next().map_or(0, char::len_utf8);
+    }
+    out
+}
+
+fn is_address(word: &str) -> bool {
+    let w = word.trim_start_matches(|c: char| !c.is_alphanumeric());
+    let www = w.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("www."));
+    let email = w.split_once('@').is_some_and(|(user, host)| {
+        let host = host.trim_end_matches(|c: char| !c.is_alphanumeric());
+        !user.is_empty() && host.contains('.')
+    });
+    w.contains("://") || www || email
+}
+
+/// Whether [s, e) overlaps any of the sorted, disjoint `ranges`.
+fn overlaps_any(ranges: &[(usize, usize)], s: usize, e: usize) -> bool {
+    let i = ranges.partition_point(|r| r.1 <= s);
+    ranges.get(i).is_some_and(|r| r.0 < e)
+}
+
 /// Where `name` first stands in a heading line of the body, for warnings.
 fn heading_offset(file: &Source, body_offset: usize, name: &str) -> usize {
     let first = name.split(' ').next().unwrap_or(name);
@@ -286,4 +329,31 @@ fn heading_offset(file: &Source, body_offset: usize, name: &str) -> usize {
         at += line.len();
     }
     body_offset
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn addresses_written_out_are_found_word_by_word() {
+        let t = "See https://example.org/Florida/page, (www.Florida.gov) and mail \
+                 press@Florida.org. Florida @Florida a@b x://";
+        let words: Vec<&str> = url_spans(t).iter().map(|&(s, e)| &t[s..e]).collect();
+        assert_eq!(
+            words,
+            vec![
+                "https://example.org/Florida/page,",
+                "(www.Florida.gov)",
+                "press@Florida.org.",
+                "x://"
+            ]
+        );
+        let spans = url_spans(t);
+        let at = t.find("Florida.gov").unwrap();
+        assert!(overlaps_any(&spans, at, at + 7));
+        let plain = t.find(". Florida").unwrap() + 2;
+        assert!(!overlaps_any(&spans, plain, plain + 7));
+        assert!(url_spans("no addresses here").is_empty());
+    }
 }
