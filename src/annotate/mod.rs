@@ -139,23 +139,34 @@ pub struct Settings<'a> {
     pub annotations: &'a [Annotation],
 }
 
+/// The entity links of block `bi` of `af`: (link, view range of the shown
+/// text).
+pub(super) fn block_links(af: &AFlow, bi: usize) -> Vec<(usize, usize, usize)> {
+    let block = &af.flow.blocks[bi];
+    let mut out = Vec::new();
+    for it in block.items.clone() {
+        if let Item::EntityStart { link, .. } = af.flow.items[it] {
+            // The shown text: every item up to the link's end (it may hold
+            // formatting).
+            let end = af.flow.items[it..block.items.end]
+                .iter()
+                .position(|i| matches!(i, Item::EntityEnd { .. }))
+                .map_or(it + 2, |k| it + k);
+            let (s, e) = (doc::view_pos(block, it + 1), doc::view_pos(block, end));
+            out.push((link, s, e.max(s)));
+        }
+    }
+    out
+}
+
 /// Records every resolved entity link of flow `fi` as a mention.
 fn link_mentions(d: &mut AnnotatedDoc, fi: usize) {
     let mut new = Vec::new();
     let af = &d.flows[fi];
-    for (bi, block) in af.flow.blocks.iter().enumerate() {
-        for it in block.items.clone() {
-            if let Item::EntityStart { link, .. } = af.flow.items[it] {
-                if let Some(entity) = af.links.get(&link).and_then(|l| l.entity) {
-                    // The shown text: every item up to the link's end (it
-                    // may hold formatting).
-                    let end = af.flow.items[it..block.items.end]
-                        .iter()
-                        .position(|i| matches!(i, Item::EntityEnd { .. }))
-                        .map_or(it + 2, |k| it + k);
-                    let (s, e) = (doc::view_pos(block, it + 1), doc::view_pos(block, end));
-                    new.push((link, entity, bi, s, e.max(s)));
-                }
+    for bi in 0..af.flow.blocks.len() {
+        for (link, s, e) in block_links(af, bi) {
+            if let Some(entity) = af.links.get(&link).and_then(|l| l.entity) {
+                new.push((link, entity, bi, s, e));
             }
         }
     }

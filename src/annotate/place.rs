@@ -9,8 +9,9 @@ use super::{
     Span, SpanKind,
 };
 use crate::config::Autolink;
-use crate::content::Source;
+use crate::content::{Source, SourceFile};
 use crate::diagnostics::Diagnostic;
+use std::collections::HashMap;
 
 pub(super) fn push_mention(
     d: &mut AnnotatedDoc,
@@ -47,13 +48,14 @@ pub(super) fn push_mention(
 
 /// Whether [s, e) crosses (partly overlaps) any span of `spans` in `block`.
 fn crosses(spans: &[Span], block: usize, s: usize, e: usize) -> bool {
-    spans.iter().any(|x| {
-        x.block == block
-            && s < x.end
-            && x.start < e
-            && !(x.start <= s && e <= x.end)
-            && !(s <= x.start && x.end <= e)
-    })
+    spans
+        .iter()
+        .any(|x| x.block == block && partly(s, e, x.start, x.end))
+}
+
+/// Whether [s, e) and [xs, xe) overlap without one holding the other.
+fn partly(s: usize, e: usize, xs: usize, xe: usize) -> bool {
+    s < xe && xs < e && !(xs <= s && e <= xe) && !(s <= xs && xe <= e)
 }
 
 /// The diagnostic with a note for each place the quote was found.
@@ -63,6 +65,9 @@ fn found_in(diag: Diagnostic, contexts: Vec<String>) -> Diagnostic {
         .fold(diag, |d, c| d.with_note(format!("found in: {c}")))
 }
 
+/// View ranges of a block's entity links and of the names in it.
+type Marked = (Vec<(usize, usize)>, Vec<(usize, usize)>);
+
 pub(super) fn standoff_pass(
     d: &mut AnnotatedDoc,
     file: &Source,
@@ -70,6 +75,9 @@ pub(super) fn standoff_pass(
     settings: &Settings,
     diags: &mut Vec<Diagnostic>,
 ) {
+    // Per block of the body, found once: its entity links and the names in
+    // it (as the name pass would find them, before any quote is placed).
+    let mut seen: HashMap<usize, Marked> = HashMap::new();
     for a in settings.annotations {
         let quote = a.spec.quote.get_ref();
         let found = standoff::find(
@@ -135,6 +143,51 @@ pub(super) fn standoff_pass(
             ));
             continue;
         }
+        let (links, names) = seen.entry(b).or_insert_with(|| {
+            let af = &d.flows[0];
+            let block = &af.flow.blocks[b];
+            let links = super::block_links(af, b)
+                .into_iter()
+                .map(|(_, s, e)| (s, e))
+                .collect();
+            let urls = url_spans(&block.text);
+            let names = index
+                .find_names(&block.text, |s, e| {
+                    block.searchable(&af.flow.items, s, e) && !overlaps_any(&urls, s, e)
+                })
+                .into_iter()
+                .map(|(s, e, _)| (s, e))
+                .collect();
+            (links, names)
+        });
+        let cut = |r: &&(usize, usize)| partly(s, e, r.0, r.1);
+        if let Some(&(ls, le)) = links.iter().find(cut) {
+            let text = &d.flows[0].flow.blocks[b].text;
+            diags.push(a.file.error(
+                a.quote_offset(),
+                format!(
+                    "annotation #{}: quote {:?} partly overlaps the entity link shown as {:?}; \
+                     quote all of it, or none",
+                    a.index,
+                    quote,
+                    &text[ls..le]
+                ),
+            ));
+            continue;
+        }
+        if let Some(&(ns, ne)) = names.iter().find(cut) {
+            let text = &d.flows[0].flow.blocks[b].text;
+            diags.push(a.file.warning(
+                a.quote_offset(),
+                format!(
+                    "annotation #{}: quote {:?} cuts the name {:?} in two, so that name is \
+                     no mention there; quote all of it, or none",
+                    a.index,
+                    quote,
+                    &text[ns..ne]
+                ),
+            ));
+        }
         if let Some(ent) = &a.spec.entity {
             match index.resolve(ent.get_ref()) {
                 Ok(entity) => {
@@ -165,15 +218,20 @@ pub(super) fn standoff_pass(
             }
         }
         if let Some(note) = &a.spec.note {
-            // The note is Markdown of its own: a new flow, a new note.
-            let note_src = std::sync::Arc::new(crate::content::SourceFile::new(
-                a.file.path.clone(),
-                note.get_ref().clone(),
-            ));
+            // The note is Markdown of its own: a new flow, a new note. Read
+            // in place when the TOML string holds it byte for byte, so that
+            // messages point into it; else alone, messages at the string.
+            let at = a.toml_offset + note.span().start;
+            let text = note.get_ref();
+            let in_place = string_in_place(&a.file.text, at, text);
+            let (note_src, body) = match in_place {
+                Some(start) => (a.file.prefix(start + text.len()), start),
+                None => (SourceFile::new(a.file.path.clone(), text.clone()), 0),
+            };
             let mut note_diags = Vec::new();
             let sub = annotate(
-                &note_src,
-                0,
+                &std::sync::Arc::new(note_src),
+                body,
                 index,
                 &Settings {
                     mentions: false,
@@ -183,12 +241,21 @@ pub(super) fn standoff_pass(
                 },
                 &mut note_diags,
             );
-            // Positions inside a TOML string do not map back exactly: point at the note.
             for nd in note_diags {
-                diags.push(a.file.error(
-                    a.toml_offset + note.span().start,
-                    format!("annotation #{}: in its note: {}", a.index, nd.message),
-                ));
+                let message = format!("annotation #{}: in its note: {}", a.index, nd.message);
+                diags.push(match in_place {
+                    Some(_) => Diagnostic { message, ..nd },
+                    None => {
+                        let d = match nd.is_error() {
+                            true => a.file.error(at, message),
+                            false => a.file.warning(at, message),
+                        };
+                        Diagnostic {
+                            notes: nd.notes,
+                            ..d
+                        }
+                    }
+                });
             }
             let mut af = sub.flows.into_iter().next().unwrap_or_default();
             // A note's own links stay local to it; footnotes inside a note
@@ -221,6 +288,24 @@ pub(super) fn standoff_pass(
             }
         }
     }
+}
+
+/// Where the text of the TOML string at `at` in `file` starts, if the file
+/// holds it byte for byte there (no escapes in it).
+fn string_in_place(file: &str, at: usize, value: &str) -> Option<usize> {
+    let rest = file.get(at..)?;
+    let delim = ["\"\"\"", "\'\'\'", "\"", "'"]
+        .into_iter()
+        .find(|d| rest.starts_with(d))?;
+    let mut start = at + delim.len();
+    if delim.len() == 3 {
+        // A line break right after the opening quotes is not in the string.
+        start += ["\r\n", "\n"]
+            .into_iter()
+            .find(|nl| file[start..].starts_with(nl))
+            .map_or(0, str::len);
+    }
+    (file.get(start..start + value.len()) == Some(value)).then_some(start)
 }
 
 /// Finds names in every flow; a name in a heading is only a warning.

@@ -73,6 +73,16 @@ impl SourceFile {
         }
     }
 
+    /// The file's first `end` bytes, positions and messages unchanged: for
+    /// reading a piece of it in place (Markdown in a TOML string).
+    pub fn prefix(&self, end: usize) -> SourceFile {
+        SourceFile {
+            path: self.path.clone(),
+            text: self.text[..end].to_string(),
+            written: self.written.clone(),
+        }
+    }
+
     /// The text as written and where `offset` of [`Self::text`] stands in it.
     fn as_written(&self, offset: usize) -> (&str, usize) {
         match &self.written {
