@@ -349,3 +349,32 @@ fn a_new_kind_with_its_own_folder_works() {
     assert!(run.page("entities/index.html").contains("id=\"kind-ship\""));
     run.assert_links_resolve("/sub/path/");
 }
+
+#[test]
+fn long_tags_and_slugs_fit_in_a_file_name() {
+    // A 400-byte tag once failed the build ("File name too long") with no
+    // position, and `check` passed it.
+    let long = "é".repeat(200);
+    let site = tagged(&[&long, &format!("{long}x"), "short"]);
+    let run = site.build(&[]);
+    run.assert_ok();
+    let tags = tags_listed(&run);
+    assert_eq!(tags.len(), 3, "{tags:?}");
+    run.assert_links_resolve("/sub/path/");
+    // A slug too long for a file name: an error at it, in build and check.
+    let site = Site::new().file(
+        "content/articles/a.md",
+        &article_with(
+            &format!(
+                "title = \"A\"\ndate = 2025-01-01\nslug = \"{}\"",
+                "s".repeat(260)
+            ),
+            "Text.",
+        ),
+    );
+    fails(
+        &site,
+        "content/articles/a.md:4:9: ",
+        "slug is longer than a file name may be",
+    );
+}

@@ -351,6 +351,9 @@ pub fn slug_problem(slug: &str) -> Option<&'static str> {
         .any(|c| c.is_control() || c.is_whitespace() || "/\\?#%\"<>".contains(c))
     {
         Some("slug must not contain white space or any of / \\ ? # % \" < >")
+    } else if slug.len() > 255 {
+        // A slug is a folder name.
+        Some("slug is longer than a file name may be (255 bytes)")
     } else {
         None
     }
@@ -670,6 +673,8 @@ mod tests {
         assert!(slug_problem("a b").is_some());
         assert!(slug_problem("rubio-visit").is_none());
         assert!(slug_problem("méxico").is_none());
+        assert!(slug_problem(&"s".repeat(255)).is_none());
+        assert!(slug_problem(&"é".repeat(128)).is_some());
     }
 
     #[test]

@@ -118,12 +118,21 @@ pub fn tag_key(name: &str) -> String {
     out
 }
 
+/// The longest plain tag slug, in bytes: a slug is a folder name, and file
+/// systems take names of at most 255 bytes (a hash may follow it).
+const TAG_SLUG_MAX: usize = 100;
+
 /// A tag's plain slug: lower case, runs of anything but letters and digits
-/// as `-`, none at either end. Empty for a name of only punctuation or
-/// emoji. Distinct tags may share one; [`tag_slugs`] tells them apart.
+/// as `-`, none at either end, cut to [`TAG_SLUG_MAX`] bytes. Empty for a
+/// name of only punctuation or emoji. Distinct tags may share one (long
+/// tags alike in their first hundred bytes too); [`tag_slugs`] tells them
+/// apart.
 pub fn tag_slug(tag: &str) -> String {
     let mut out = String::new();
     for c in tag.trim().chars().flat_map(char::to_lowercase) {
+        if out.len() + c.len_utf8() > TAG_SLUG_MAX {
+            break;
+        }
         if c.is_alphanumeric() {
             out.push(c);
         } else if !out.ends_with('-') {
@@ -259,6 +268,17 @@ mod tests {
         assert_eq!(tag_slug("C++ / Rust"), "c-rust");
         assert_eq!(tag_slug("Seguridad pública"), "seguridad-pública");
         assert_eq!(tag_slug("!!"), "");
+    }
+
+    #[test]
+    fn long_tags_make_slugs_a_file_system_takes() {
+        // 400 bytes of `é` once failed the build: "File name too long".
+        let long = "é".repeat(200);
+        assert_eq!(tag_slug(&long), "é".repeat(50));
+        let longer = format!("{long}x");
+        let s = slugs(&[&long, &longer, &"a".repeat(300)]);
+        assert_ne!(s[0], s[1]);
+        assert!(s.iter().all(|s| s.len() <= 120), "{s:?}");
     }
 
     #[test]
