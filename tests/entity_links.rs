@@ -144,3 +144,16 @@ fn brackets_in_a_target_and_nested_links_are_errors() {
         ],
     );
 }
+
+#[test]
+fn a_link_split_by_a_table_and_a_link_in_alt_text_are_errors() {
+    // Both were left as literal brackets with no message.
+    errors(
+        "| who | what |\n|---|---|\n| [[paris|the city]] | x |\n| [[paris\\|ok]] | [[ |\n\n\
+         ![A map of [[paris]]](map.png) and ![\\[[x]] escaped](b.png).",
+        &[
+            ("7:3", "`[[` without `]]` in a table cell"),
+            ("10:12", "an image description cannot hold an entity link"),
+        ],
+    );
+}

@@ -334,6 +334,8 @@ enum Scan {
     /// Something written as an entity link that cannot be one: where its
     /// `[[` is, and why.
     Error(usize, String),
+    /// A `[[` whose brackets close nothing: text, unless in a table cell.
+    Unclosed(usize),
 }
 
 /// The entity links in `v`, the text of a run with each event that is not
@@ -361,6 +363,11 @@ fn scan(v: &str, syntax: impl Fn(usize) -> bool, marks: &[(usize, Mark)]) -> Vec
         let pairs = pairs.get_or_insert_with(|| bracket_pairs(v, &syntax));
         let j = match (closing(pairs, s), closing(pairs, s + 1)) {
             (Some(outer), Some(inner)) if outer == inner + 1 => inner,
+            (None, None) => {
+                out.push(Scan::Unclosed(s));
+                from = s + 1;
+                continue;
+            }
             _ => {
                 from = s + 1;
                 continue;
@@ -496,6 +503,8 @@ struct Piece {
     syntax: bool,
     /// Its first character was escaped with a backslash.
     escaped: bool,
+    /// Source text in an image description.
+    image: bool,
 }
 
 /// A run cut into what is emitted: runs of text events, merged, and the
@@ -523,6 +532,8 @@ struct Builder<'s> {
     anchor: u32,
     image: u32,
     heading: u32,
+    /// Inside a table cell.
+    cell: bool,
 }
 
 impl<'s> Builder<'s> {
@@ -548,6 +559,7 @@ impl<'s> Builder<'s> {
                     Tag::Link { .. } => self.anchor += 1,
                     Tag::Image { .. } => self.image += 1,
                     Tag::Heading { .. } => self.heading += 1,
+                    Tag::TableCell => self.cell = true,
                     _ => {}
                 }
                 self.push(Item::Ev(Event::Start(tag.into_static())));
@@ -557,6 +569,7 @@ impl<'s> Builder<'s> {
                     TagEnd::Link => self.anchor = self.anchor.saturating_sub(1),
                     TagEnd::Image => self.image = self.image.saturating_sub(1),
                     TagEnd::Heading(_) => self.heading = self.heading.saturating_sub(1),
+                    TagEnd::TableCell => self.cell = false,
                     _ => {}
                 }
                 self.push(Item::Ev(Event::End(end)));
@@ -636,6 +649,7 @@ impl<'s> Builder<'s> {
                 literal,
                 syntax: literal && image == 0,
                 escaped,
+                image: literal && image > 0,
             });
             v.push_str(t);
             match atoms.last_mut() {
@@ -663,6 +677,9 @@ impl<'s> Builder<'s> {
                 p.src
             }
         };
+        if pieces.iter().any(|p| p.image) {
+            self.links_in_images(&v, &pieces, &src_at);
+        }
         let mut links = Vec::new();
         if v.contains("[[") {
             let syntax = |q: usize| {
@@ -676,6 +693,16 @@ impl<'s> Builder<'s> {
                         let at = self.base + src_at(s);
                         self.parsed.errors.push((at, msg));
                     }
+                    // A `|` in a link splits a table's cell: the cell ends
+                    // in an open `[[` (the next starts with `x]]`).
+                    Scan::Unclosed(s) if self.cell && !v[s + 2..].trim().is_empty() => {
+                        let msg = "`[[` without `]]` in a table cell: in a table, write the `|` \
+                                   of an entity link as `\\|` (`[[id\\|shown text]]`)";
+                        self.parsed
+                            .errors
+                            .push((self.base + src_at(s), msg.to_string()));
+                    }
+                    Scan::Unclosed(_) => {}
                 }
             }
         }
@@ -761,6 +788,32 @@ impl<'s> Builder<'s> {
                     self.event(ev, range.start, shown);
                 }
             }
+        }
+    }
+
+    /// Brackets in an image description are its text: an entity link
+    /// there would show as `[[x]]` in the alt text. An error at each.
+    fn links_in_images(&mut self, v: &str, pieces: &[Piece], src_at: &impl Fn(usize) -> usize) {
+        let mut from = 0;
+        while let Some(i) = v[from..].find("[[") {
+            let q = from + i;
+            from = q + 2;
+            let p = &pieces[pieces.partition_point(|p| p.v <= q).saturating_sub(1)];
+            if !p.image || (p.escaped && q == p.v) {
+                continue;
+            }
+            // Up to the end of the description (or formatting in it).
+            let rest = &v[q + 2..];
+            let end = rest.find(PLACEHOLDER).unwrap_or(rest.len());
+            if rest[..end].contains("]]") {
+                let msg = "an image description cannot hold an entity link; \
+                           name the entity in the text around the image";
+                self.parsed
+                    .errors
+                    .push((self.base + src_at(q), msg.to_string()));
+            }
+            // One message a description; and it is read once.
+            from = q + 2 + end;
         }
     }
 
