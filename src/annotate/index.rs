@@ -41,17 +41,18 @@ impl EntityIndex {
             by_id.entry(e.id.clone()).or_insert(i as EntityId);
         }
         let mut by_name: HashMap<String, Vec<EntityId>> = HashMap::new();
-        let mut exact: HashMap<String, Vec<EntityId>> = HashMap::new();
+        // Each name as written → (entity, where the name or alias is).
+        let mut exact: HashMap<String, Vec<(EntityId, usize)>> = HashMap::new();
         for (i, e) in entities.iter().enumerate() {
             let i = i as EntityId;
             for (n, name) in e.names().enumerate() {
                 let folded = fold_space(name);
+                let at = if n == 0 {
+                    e.toml_offset
+                } else {
+                    e.toml_offset + e.meta.aliases[n - 1].span().start
+                };
                 if folded.is_empty() {
-                    let at = if n == 0 {
-                        e.toml_offset
-                    } else {
-                        e.toml_offset + e.meta.aliases[n - 1].span().start
-                    };
                     diags.push(e.file.error(at, "empty name or alias"));
                     continue;
                 }
@@ -59,15 +60,11 @@ impl EntityIndex {
                 if n > 0 {
                     if let Some(&other) = by_id.get(&lower) {
                         if other != i {
-                            let alias = &e.meta.aliases[n - 1];
                             diags.push(
                                 e.file
                                     .error(
-                                        e.toml_offset + alias.span().start,
-                                        format!(
-                                            "alias {:?} is the id of another entity",
-                                            alias.get_ref()
-                                        ),
+                                        at,
+                                        format!("alias {name:?} is the id of another entity"),
                                     )
                                     .with_note(format!(
                                         "see {}",
@@ -83,23 +80,23 @@ impl EntityIndex {
                     v.push(i);
                 }
                 let v = exact.entry(folded).or_default();
-                if !v.contains(&i) {
-                    v.push(i);
+                if !v.iter().any(|&(o, _)| o == i) {
+                    v.push((i, at));
                 }
             }
         }
         let mut patterns: Vec<(String, EntityId)> = Vec::new();
         for (name, owners) in exact {
-            if owners.len() == 1 {
-                patterns.push((name, owners[0]));
+            if let [(only, _)] = owners[..] {
+                patterns.push((name, only));
             } else {
-                let first = &entities[owners[0] as usize];
+                let (first, at) = (&entities[owners[0].0 as usize], owners[0].1);
                 let names: Vec<&str> = owners
                     .iter()
-                    .map(|&o| entities[o as usize].id.as_str())
+                    .map(|&(o, _)| entities[o as usize].id.as_str())
                     .collect();
                 diags.push(first.file.warning(
-                    first.toml_offset,
+                    at,
                     format!(
                         "the name {:?} belongs to several entities ({}): it is not linked automatically, and a link to it is ambiguous",
                         name,
@@ -323,6 +320,21 @@ mod tests {
             matches!(ix.resolve("Ace"), Err(Unresolved::Ambiguous { ids }) if ids == ["a", "b"])
         );
         assert_eq!(d.error_count(), 0);
+    }
+
+    #[test]
+    fn a_shared_alias_is_warned_about_at_the_alias() {
+        let (_, d) = index(&[
+            entity("chapo", "Joaquín Guzmán Loera", &["El Chapo", "Guzmán"]),
+            entity("ovidio", "Ovidio Guzmán López", &["Guzmán"]),
+        ]);
+        let w: Vec<_> = d.iter().filter(|w| !w.is_error()).collect();
+        assert_eq!(w.len(), 1);
+        // Line 3 of chapo.md, `aliases = [...]`, at the second alias.
+        assert_eq!((w[0].line, w[0].column), (3, 24), "{:?}", w[0]);
+        assert!(w[0]
+            .message
+            .contains("\"Guzmán\" belongs to several entities"));
     }
 
     #[test]
