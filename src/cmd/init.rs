@@ -68,6 +68,24 @@ fn create(dir: &Path, force: bool) -> Result<(usize, usize), String> {
             dir.display()
         ));
     }
+    // A file where a folder must go would stop the writing half-way:
+    // found first, so that nothing is written.
+    for (rel, _) in SKELETON {
+        let mut at = dir.to_path_buf();
+        for folder in Path::new(rel)
+            .parent()
+            .into_iter()
+            .flat_map(Path::components)
+        {
+            at.push(folder);
+            if at.exists() && !at.is_dir() {
+                return Err(format!(
+                    "{} is a file where the new site needs a folder; nothing was written",
+                    at.display()
+                ));
+            }
+        }
+    }
     let (mut written, mut kept) = (0, 0);
     for (rel, text) in SKELETON {
         let path = dir.join(rel);
@@ -114,6 +132,20 @@ mod tests {
         let mut embedded: Vec<String> = SKELETON.iter().map(|(p, _)| p.to_string()).collect();
         embedded.sort();
         assert_eq!(on_disk, embedded);
+    }
+
+    #[test]
+    fn a_file_where_a_folder_goes_stops_init_before_it_writes() {
+        let d = tempfile::tempdir().unwrap();
+        std::fs::write(d.path().join("content"), "mine").unwrap();
+        let err = create(d.path(), true).unwrap_err();
+        assert!(err.contains("nothing was written"), "{err}");
+        let left: Vec<_> = std::fs::read_dir(d.path()).unwrap().flatten().collect();
+        assert_eq!(left.len(), 1, "{left:?}");
+        assert_eq!(
+            std::fs::read_to_string(d.path().join("content")).unwrap(),
+            "mine"
+        );
     }
 
     #[test]
