@@ -13,13 +13,17 @@
 //! files renamed into place and the manifest replaced.
 //!
 //! Two outputs with one path, or a file where another output needs a
-//! folder, clash: [`path_clashes`] names them and what made them before
-//! anything is written, and the sink refuses to commit them.
+//! folder, clash, and so do paths that are one on a case-insensitive file
+//! system: [`path_clashes`] names them and what made them before anything
+//! is written, and the sink refuses to commit them (exact paths only: see
+//! `Claims`). [`PathIndex`] finds, as cheaply, the clashes of the pages
+//! an edit under `serve` adds.
 
 use crate::build::Annotated;
 use crate::diagnostics::{Diagnostic, Severity};
 use crate::site::OutputFile;
 use rayon::prelude::*;
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::io;
 use std::path::{Path, PathBuf};
@@ -986,13 +990,162 @@ fn value_offset(text: &str, key: &str) -> Option<usize> {
     None
 }
 
+/// What two output paths are compared as: without regard to case, as a
+/// case-insensitive file system (macOS, Windows, where many preview a site)
+/// compares names, so that two outputs that would overwrite each other
+/// there are an error on every system. The fold is the one slugs get
+/// ([`crate::content::fold_case`]: Unicode lower case, Rust's
+/// `to_lowercase`, a letter at a time but for a final `Σ`). APFS, HFS+
+/// and NTFS take as one name what it makes one, and more only for a few
+/// letters that case folding and lower case tell apart (`ς` and `σ`, `ſ`
+/// and `s`), not folded here; nor is Unicode normalisation (APFS also takes
+/// NFC and NFD as one name). Borrowed: the path is its own fold, as the
+/// site's own paths are; owned, it is not.
+fn fold(path: &str) -> Cow<'_, str> {
+    if !path
+        .bytes()
+        .any(|b| b.is_ascii_uppercase() || !b.is_ascii())
+    {
+        return Cow::Borrowed(path);
+    }
+    match crate::content::fold_case(path) {
+        f if f == path => Cow::Borrowed(path),
+        f => Cow::Owned(f),
+    }
+}
+
+/// The folders `folded` (a path as [`fold`] gives it) needs, innermost last.
+fn folders_of(folded: &str) -> impl Iterator<Item = &str> {
+    folded.match_indices('/').map(move |(i, _)| &folded[..i])
+}
+
+/// The output paths of a site as a case-insensitive file system sees them
+/// (see [`fold`]), kept by `serve` between edits: an edit in place then
+/// asks [`PathIndex::may_clash`] about the paths it adds only, and runs
+/// [`path_clashes`] on the whole site only when one of them may clash.
+/// Paths are kept as hashes (no copy of each): two paths that share one (a
+/// chance in 2^64 a pair) at worst make an edit run the whole check, which
+/// then finds nothing.
+#[derive(Debug, Default, Clone, PartialEq, Eq)]
+pub struct PathIndex {
+    /// Every file, by the hash of its fold, with how many paths have it.
+    files: HashMap<u64, u32>,
+    /// Every folder those files need, so, with how many files it holds.
+    dirs: HashMap<u64, u32>,
+}
+
+/// The hash a folded path is kept as in a [`PathIndex`].
+fn key(folded: &str) -> u64 {
+    hash(folded.as_bytes())
+}
+
+/// One less of `k` in `counts`.
+fn forget(counts: &mut HashMap<u64, u32>, k: u64) {
+    if let Some(n) = counts.get_mut(&k) {
+        *n -= 1;
+        if *n == 0 {
+            counts.remove(&k);
+        }
+    }
+}
+
+impl PathIndex {
+    pub fn new<'a>(paths: impl IntoIterator<Item = &'a str>) -> PathIndex {
+        let mut index = PathIndex::default();
+        for p in paths {
+            index.insert(p);
+        }
+        index
+    }
+
+    pub fn insert(&mut self, path: &str) {
+        let f = fold(path);
+        for d in folders_of(&f) {
+            *self.dirs.entry(key(d)).or_default() += 1;
+        }
+        *self.files.entry(key(&f)).or_default() += 1;
+    }
+
+    /// Forgets `path`, which must have been inserted.
+    pub fn remove(&mut self, path: &str) {
+        let f = fold(path);
+        if !self.files.contains_key(&key(&f)) {
+            return;
+        }
+        forget(&mut self.files, key(&f));
+        for d in folders_of(&f) {
+            forget(&mut self.dirs, key(d));
+        }
+    }
+
+    /// Whether the file `folded` clashes with one of the index: the same
+    /// file, a file where it needs a folder, or a folder where it goes.
+    fn hit(&self, folded: &str) -> bool {
+        let k = key(folded);
+        self.files.contains_key(&k)
+            || self.dirs.contains_key(&k)
+            || folders_of(folded).any(|d| self.files.contains_key(&key(d)))
+    }
+
+    /// Whether any of `added`, paths new to the site, may clash with a path
+    /// of the index or with another of them, as [`path_clashes`] would find
+    /// (which then says whether they do, and how). Costs a lookup per path
+    /// and folder of `added`, whatever the size of the site.
+    pub fn may_clash<'a>(&self, added: impl IntoIterator<Item = &'a str>) -> bool {
+        let mut new = PathIndex::default();
+        for p in added {
+            let f = fold(p);
+            if self.hit(&f) || new.hit(&f) {
+                return true;
+            }
+            new.insert(p);
+        }
+        false
+    }
+}
+
+/// Which way two output paths clash.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Clash<'p> {
+    /// The same path, made twice.
+    Twice(&'p str),
+    /// A file, and a path that needs it to be a folder (the first one).
+    Folder(&'p str, &'p str),
+    /// Two paths that differ only in case: one file on a case-insensitive
+    /// file system.
+    Case(&'p str, &'p str),
+}
+
+/// Whether `path` is a file in the site's `static/` folder spelt exactly so:
+/// on a case-insensitive file system, `static/Logo.png` is also found as
+/// `static/logo.png`.
+fn is_static_file(root: &Path, rel: &str) -> bool {
+    let dir = root.join("static");
+    if !safe_join(&dir, rel).is_some_and(|p| p.is_file()) {
+        return false;
+    }
+    let mut at = dir;
+    for part in rel.split('/') {
+        let listed = std::fs::read_dir(&at).is_ok_and(|mut entries| {
+            entries.any(|e| e.is_ok_and(|e| e.file_name().to_str() == Some(part)))
+        });
+        if !listed {
+            return false;
+        }
+        at.push(part);
+    }
+    true
+}
+
 /// Clashes between the output files `paths` of a build of the site at
-/// `root`: a path made twice, or a file where another output needs a
-/// folder. Each is an error at the user's file that made it (a page or
-/// article at its `slug`, a static file), naming the other side. `atom` and
-/// `json`: whether the feed and the JSON data files are among `paths`.
-/// Built-in assets replaced by a static file never get here (see
-/// `static_files`); an empty `static/.nojekyll` is the site's own.
+/// `root`: a path made twice, a file where another output needs a folder,
+/// or two paths that differ only in case (one file, or a file and a folder,
+/// on a case-insensitive file system: see [`fold`]). Each is an error at
+/// the user's file that made it (a page or article at its `slug`, a static
+/// file), naming the other side. `atom` and `json`: whether the feed and
+/// the JSON data files are among `paths`. Built-in assets replaced by a
+/// static file never get here (see `static_files`); an empty
+/// `static/.nojekyll` is the site's own.
 pub fn path_clashes(
     root: &Path,
     a: &Annotated,
@@ -1011,27 +1164,59 @@ pub fn path_clashes(
     for p in unlisted {
         *count.entry(p).or_default() += 1;
     }
-    // (file, other): `other == file` when made twice; otherwise the first
-    // output under the folder the file would have to be.
-    let mut clashes: BTreeSet<(&str, &str)> = BTreeSet::new();
-    let mut under: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut clashes: BTreeSet<Clash> = BTreeSet::new();
+    // The paths that are not their own fold (`Logo.png`), by their fold,
+    // with each spelling. Most sites have none: then only exact paths clash.
+    let mut folded: HashMap<String, Vec<&str>> = HashMap::new();
     for (&p, &n) in &count {
         let harmless = p == ".nojekyll"
             && std::fs::metadata(root.join("static/.nojekyll")).is_ok_and(|m| m.len() == 0);
         if n > 1 && !harmless {
-            clashes.insert((p, p));
+            clashes.insert(Clash::Twice(p));
         }
-        for (i, _) in p.match_indices('/') {
-            let d = &p[..i];
-            if count.contains_key(d) {
-                let first = under.entry(d).or_insert(p);
-                if p < *first {
-                    *first = p;
-                }
+        if let Cow::Owned(f) = fold(p) {
+            folded.entry(f).or_default().push(p);
+        }
+    }
+    // Paths equal but for case: spellings of one fold, that fold itself
+    // included when it is a path too.
+    for (f, spellings) in &folded {
+        let mut s = spellings.clone();
+        s.extend(count.get_key_value(f.as_str()).map(|(&p, _)| p));
+        if s.len() > 1 {
+            s.sort_unstable();
+            clashes.extend(s[1..].iter().map(|other| Clash::Case(s[0], other)));
+        }
+    }
+    // For each file where a folder must go, the first output under it.
+    let mut under: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut first_under = |file, p| {
+        let first = under.entry(file).or_insert(p);
+        if p < *first {
+            *first = p;
+        }
+    };
+    for &p in count.keys() {
+        for d in folders_of(p) {
+            if let Some((&file, _)) = count.get_key_value(d) {
+                first_under(file, p);
+            }
+        }
+        if folded.is_empty() {
+            continue;
+        }
+        // The same, folded: `Tags` a file, and `tags/x/index.html`.
+        let fp = fold(p);
+        for d in folders_of(&fp) {
+            for &file in folded.get(d).into_iter().flatten() {
+                first_under(file, p);
+            }
+            if let (Cow::Owned(_), Some((&file, _))) = (&fp, count.get_key_value(d)) {
+                first_under(file, p);
             }
         }
     }
-    clashes.extend(under);
+    clashes.extend(under.into_iter().map(|(f, p)| Clash::Folder(f, p)));
     if clashes.is_empty() {
         return Vec::new();
     }
@@ -1066,7 +1251,7 @@ pub fn path_clashes(
         if let Some(x) = articles.get(rel) {
             m.push(Maker::Article(x));
         }
-        if safe_join(&root.join("static"), rel).is_some_and(|p| p.is_file()) {
+        if is_static_file(root, rel) {
             m.push(Maker::Static(format!("static/{rel}")));
         }
         if m.len() < count.get(rel).copied().unwrap_or(1) {
@@ -1074,8 +1259,13 @@ pub fn path_clashes(
         }
         m
     };
+    const CASE_INSENSITIVE: &str = "case-insensitive file systems";
     let mut out = Vec::new();
-    for (file, other) in clashes {
+    for clash in clashes {
+        let (file, other) = match clash {
+            Clash::Twice(f) => (f, f),
+            Clash::Folder(f, o) | Clash::Case(f, o) => (f, o),
+        };
         let (mine, theirs) = if file == other {
             let mut m = makers(file);
             let first = m.remove(0);
@@ -1089,32 +1279,59 @@ pub fn path_clashes(
         } else {
             (mine, theirs, file, other)
         };
-        let message = if file == other {
-            format!(
+        let mut note = None;
+        let message = match clash {
+            Clash::Twice(_) => format!(
                 "`{file}` is written twice: by {} and by {}",
                 here.describe(at, true),
                 there.describe(at, false)
-            )
-        } else {
-            format!(
-                "`{file}` cannot be both a file and a folder: {} is written to `{at}`, {} to `{elsewhere}`",
-                here.describe(at, true),
-                there.describe(elsewhere, false)
-            )
+            ),
+            Clash::Folder(..) => {
+                // The folder as the other output spells it.
+                let depth = file.split('/').count();
+                let folder = other.split('/').take(depth).collect::<Vec<_>>().join("/");
+                let case = if folder == file {
+                    String::new()
+                } else {
+                    format!(" (`{file}` and `{folder}` are one name on {CASE_INSENSITIVE}: macOS, Windows)")
+                };
+                format!(
+                    "`{file}` cannot be both a file and a folder: {} is written to `{at}`, {} to `{elsewhere}`{case}",
+                    here.describe(at, true),
+                    there.describe(elsewhere, false)
+                )
+            }
+            Clash::Case(..) => {
+                if matches!((&here, &there), (Maker::Static(_), Maker::Static(_))) {
+                    note = Some("rename or remove one of them");
+                }
+                format!(
+                    "`{at}` and `{elsewhere}` are one file on {CASE_INSENSITIVE} (macOS, Windows): written by {} and by {}",
+                    here.describe(at, true),
+                    there.describe(elsewhere, false)
+                )
+            }
         };
-        out.push(located(root, &here, &there, message, at));
+        out.push(located(root, &here, &there, message, at, note));
     }
     out
 }
 
 /// The error about a clash, at `mine`'s file, or at the output path `rel`
-/// when the site made both sides.
-fn located(root: &Path, mine: &Maker, theirs: &Maker, message: String, rel: &str) -> Diagnostic {
+/// when the site made both sides; with `note`, else the note of a side.
+fn located(
+    root: &Path,
+    mine: &Maker,
+    theirs: &Maker,
+    message: String,
+    rel: &str,
+    note: Option<&'static str>,
+) -> Diagnostic {
     let d = match mine.diagnostic(root, message.clone()) {
         Some(d) => d,
         None => Diagnostic::file(Severity::Error, Path::new(rel), message),
     };
-    match mine.note().or_else(|| theirs.note()) {
+    match note.or_else(|| mine.note()).or_else(|| theirs.note()) {
         Some(n) => d.with_note(n),
         None => d,
     }
@@ -1436,5 +1653,33 @@ mod tests {
         assert_eq!(s.removed, 1);
         let names: Vec<String> = tree(d).into_iter().map(|(p, _)| p).collect();
         assert_eq!(names, [MANIFEST, "index.html"]);
+    }
+
+    #[test]
+    fn the_index_of_paths_finds_what_may_clash_in_any_case() {
+        let mut index = PathIndex::new(["index.html", "tags/a/index.html", "Logo.png", "x"]);
+        let may = |index: &PathIndex, added: &[&str]| index.may_clash(added.iter().copied());
+        assert!(!may(
+            &index,
+            &["tags/b/index.html", "tags/a/page/2/index.html"]
+        ));
+        assert!(may(&index, &["tags/a/index.html"]));
+        assert!(may(&index, &["TAGS/A/INDEX.HTML"]));
+        assert!(may(&index, &["logo.png"]));
+        assert!(may(&index, &["Tags"]), "a file where a folder is");
+        assert!(may(&index, &["X/y"]), "a folder where a file is");
+        assert!(may(&index, &["n/a", "N/A"]), "two new ones");
+        assert!(may(&index, &["n/a", "N"]), "two new ones");
+        assert!(!may(&index, &["Tags/b/index.html"]), "folders merge");
+        assert_eq!(fold("Ciudad/MÉXICO"), "ciudad/méxico");
+        index.insert("tags/b/index.html");
+        index.remove("tags/a/index.html");
+        index.remove("x");
+        index.remove("never/there");
+        assert_eq!(
+            index,
+            PathIndex::new(["index.html", "tags/b/index.html", "Logo.png"])
+        );
+        assert!(!may(&index, &["x/y"]));
     }
 }

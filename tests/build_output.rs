@@ -486,3 +486,93 @@ fn a_page_that_becomes_a_static_file_and_back_moves_cleanly() {
         .collect();
     assert!(leftovers.is_empty(), "{leftovers:?}");
 }
+
+#[test]
+fn paths_equal_but_for_case_clash_as_on_case_insensitive_file_systems() {
+    let (site, out) = tagged_site();
+    let before = tree(&out);
+    // (static file written, where the error is, what it says); each case
+    // alone, with nothing else wrong in the site.
+    let cases: [(&str, &str, &str); 6] = [
+        (
+            "static/Articles/first/index.html",
+            "content/articles/first.md",
+            "`articles/first/index.html` and `Articles/first/index.html` are one file \
+             on case-insensitive file systems (macOS, Windows): written by this article \
+             and by the static file static/Articles/first/index.html",
+        ),
+        (
+            "static/About/index.html",
+            "content/pages/about.md",
+            "`about/index.html` and `About/index.html` are one file",
+        ),
+        (
+            "static/Tags",
+            "static/Tags",
+            "`Tags` cannot be both a file and a folder: this static file is written to \
+             `Tags`, the site's own page to `tags/example/index.html` (`Tags` and `tags` \
+             are one name on case-insensitive file systems: macOS, Windows)",
+        ),
+        (
+            "static/tags/EXAMPLE/index.html",
+            "static/tags/EXAMPLE/index.html",
+            "`tags/EXAMPLE/index.html` and `tags/example/index.html` are one file",
+        ),
+        (
+            "static/Style.css",
+            "static/Style.css",
+            "`Style.css` and `style.css` are one file on case-insensitive file systems \
+             (macOS, Windows): written by this static file and by the site's own file",
+        ),
+        (
+            "static/Atom.XML",
+            "static/Atom.XML",
+            "`Atom.XML` and `atom.xml` are one file",
+        ),
+    ];
+    for (file, at, msg) in cases {
+        site.write(file, b"mine");
+        let run = site.build(&[]);
+        run.assert_error(at, msg);
+        assert_eq!(tree(&out), before, "{file}: the output changed");
+        // `check` runs the same check.
+        site.run(&["check"]).assert_error(at, msg);
+        std::fs::remove_file(site.root().join(file)).unwrap();
+    }
+    // Two static files equal but for case.
+    site.write("static/img/Logo.png", b"one");
+    site.write("static/img/logo.png", b"two");
+    let run = site.build(&[]);
+    run.assert_error(
+        "static/img/Logo.png",
+        "`img/Logo.png` and `img/logo.png` are one file on case-insensitive file systems \
+         (macOS, Windows): written by this static file and by the static file static/img/logo.png",
+    );
+    assert!(
+        run.stderr.contains("rename or remove one of them"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(tree(&out), before);
+    site.run(&["check"])
+        .assert_error("static/img/Logo.png", "`img/logo.png`");
+    std::fs::remove_file(site.root().join("static/img/Logo.png")).unwrap();
+    // A page whose slug differs from a static folder only in case: at its slug.
+    site.write(
+        "content/pages/team.md",
+        b"+++\ntitle = \"Team\"\nslug = \"Our-Team\"\n+++\nUs.\n",
+    );
+    site.write("static/our-team/index.html", b"mine");
+    let run = site.build(&[]);
+    run.assert_error(
+        "content/pages/team.md:3:9",
+        "`Our-Team/index.html` and `our-team/index.html` are one file",
+    );
+    assert_eq!(tree(&out), before);
+    // Apart, everything builds; folders equal but for case are no clash.
+    std::fs::remove_file(site.root().join("static/our-team/index.html")).unwrap();
+    site.write("static/Img/icon.png", b"three");
+    let run = site.build(&[]);
+    run.assert_ok();
+    assert!(run.exists("Our-Team/index.html") && run.exists("img/logo.png"));
+}

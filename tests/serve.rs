@@ -632,3 +632,113 @@ fn ctrl_c_stops_cleanly() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// Waits until `path` is served with a body containing `want`.
+fn wait_served(s: &Server, path: &str, want: &str) {
+    let deadline = Instant::now() + WAIT;
+    while !s.get(path).text().contains(want) {
+        assert!(Instant::now() < deadline, "{path} never served {want:?}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The errors `dossier build` prints for the site as it is now.
+fn build_errors(f: &Fixture) -> String {
+    let b = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["build", "--root"])
+        .arg(f.root())
+        .arg("--output")
+        .arg(f.dir.path().join("out"))
+        .output()
+        .unwrap();
+    assert_eq!(b.status.code(), Some(1));
+    String::from_utf8_lossy(&b.stderr).into_owned()
+}
+
+#[test]
+fn an_edit_whose_output_clashes_is_a_broken_edit() {
+    let f = Fixture::new();
+    // No article has the tag yet: the static file is no clash.
+    f.write("static/tags/new-tag/index.html", "<p>Mine, static.</p>");
+    let s = Server::start(&f.root());
+    assert_eq!(s.status()["ok"], true);
+    let mut events = Events::open(s.port);
+    // An edit in place leaves the static file where a tag's page could be.
+    f.write("content/articles/a.md", &article("Ana Pérez spoke again."));
+    events.wait_for("event: reload");
+    wait_served(&s, "/repo/articles/a/", "spoke again");
+    let r = s.get("/repo/tags/new-tag/");
+    assert_eq!(r.code, 200);
+    assert!(r.text().contains("Mine, static."));
+
+    // Edited in place (same slug, same date), the article gains a tag whose
+    // page is where the static file goes: an error, as `build` says it.
+    let tagged = "+++\ntitle = \"A\"\ndate = 2025-01-01\ntags = [\"New Tag\"]\n+++\nTagged now.\n";
+    f.write("content/articles/a.md", tagged);
+    let event = events.wait_for("event: broken");
+    assert!(event.contains("static/tags/new-tag/index.html"), "{event}");
+    let errors = s.status()["errors"].as_str().unwrap().to_string();
+    assert!(
+        errors.contains(
+            "static/tags/new-tag/index.html: error: `tags/new-tag/index.html` is written twice: \
+             by this static file and by the site's own page"
+        ),
+        "{errors}"
+    );
+    let built = build_errors(&f);
+    assert!(built.starts_with(&errors), "{built}\n---\n{errors}");
+    // The last good site stays, the static file included.
+    let page = s.get("/repo/articles/a/").text();
+    assert!(page.contains("spoke again") && !page.contains("Tagged now."));
+    assert!(page.contains("id=\"dossier-errors\""));
+    assert!(s
+        .get("/repo/tags/new-tag/")
+        .text()
+        .contains("Mine, static."));
+
+    // Fixed: the tag goes again.
+    f.write("content/articles/a.md", &article("Untagged again."));
+    events.wait_for("event: reload");
+    assert_eq!(s.status()["ok"], true);
+    wait_served(&s, "/repo/articles/a/", "Untagged again.");
+    assert!(s
+        .get("/repo/tags/new-tag/")
+        .text()
+        .contains("Mine, static."));
+
+    // A static file added at an article's page, but for case.
+    f.write("static/Articles/a/index.html", "<p>Mine.</p>");
+    let event = events.wait_for("event: broken");
+    assert!(
+        event.contains("`articles/a/index.html` and `Articles/a/index.html` are one file"),
+        "{event}"
+    );
+    assert!(s
+        .get("/repo/articles/a/")
+        .text()
+        .contains("Untagged again."));
+    std::fs::remove_dir_all(f.root().join("static/Articles")).unwrap();
+    events.wait_for("event: reload");
+    assert_eq!(s.status()["ok"], true);
+
+    // A slug edited onto a static file's path, but for case.
+    f.write("static/articles/moved/index.html", "<p>Mine, moved.</p>");
+    events.wait_for("event: reload");
+    wait_served(&s, "/repo/articles/moved/", "Mine, moved.");
+    f.write(
+        "content/articles/a.md",
+        "+++\ntitle = \"A\"\ndate = 2025-01-01\nslug = \"MOVED\"\n+++\nMoved.\n",
+    );
+    let event = events.wait_for("event: broken");
+    assert!(
+        event.contains(
+            "content/articles/a.md:4:9: error: `articles/MOVED/index.html` and \
+             `articles/moved/index.html` are one file"
+        ),
+        "{event}"
+    );
+    assert!(s
+        .get("/repo/articles/a/")
+        .text()
+        .contains("Untagged again."));
+}

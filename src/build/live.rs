@@ -17,12 +17,13 @@ use super::{
 };
 use crate::content;
 use crate::diagnostics::{Diagnostic, Diagnostics};
+use crate::output;
 use crate::render::highlight::Highlighter;
 use crate::site::pages::Scope;
 use crate::site::{feeds, json, OutputFile, Sink};
 use rayon::prelude::*;
 use std::collections::{BTreeSet, HashMap, HashSet};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 /// A site built in memory, ready to be updated in place.
@@ -42,6 +43,10 @@ pub struct LiveSite {
     entity_records: Vec<EntityRecord>,
     search_records: Vec<Vec<u8>>,
     hl: Highlighter,
+    /// Every path of `files`, to find the clashes of those an edit adds.
+    paths: output::PathIndex,
+    /// The paths of the files of `static/`.
+    statics: HashSet<String>,
     /// An edit failed half-way: build again rather than edit.
     stale: bool,
     /// The JSON files published two edits ago, whose memory is reused.
@@ -200,6 +205,8 @@ impl LiveSite {
             entity_records,
             search_records,
             hl: Highlighter::new(),
+            paths: output::PathIndex::default(),
+            statics: static_paths(&opts.root),
             stale: false,
             spare_entities: None,
             spare_search: None,
@@ -207,6 +214,7 @@ impl LiveSite {
         for f in [live.entities_json(), live.search_json()] {
             live.files.insert(f.path.clone(), f);
         }
+        live.paths = output::PathIndex::new(live.files.keys().map(String::as_str));
         // A spare copy of each, so that the first edit, like every later
         // one, joins its JSON into memory already mapped (fresh memory costs
         // a page fault per 4 kB: ~0.2 s for a 10k archive's entities.json).
@@ -347,7 +355,8 @@ impl LiveSite {
             removed: Vec::new(),
         };
         // Pages of the touched entities and the tags that are gone (an
-        // entity with fewer pages of mentions, a tag no article has now).
+        // entity with fewer pages of mentions, a tag no article has now);
+        // a static file where such a page would be is no page, and stays.
         let now: HashSet<&str> = paths.iter().map(String::as_str).collect();
         let urls = &kept.model.urls;
         for &e in &touched.entities {
@@ -357,7 +366,7 @@ impl LiveSite {
                 if !self.files.contains_key(&path) {
                     break;
                 }
-                if !now.contains(path.as_str()) {
+                if !now.contains(path.as_str()) && !self.statics.contains(&path) {
                     edited.removed.push(path);
                 }
             }
@@ -368,19 +377,94 @@ impl LiveSite {
             if path.starts_with(tag_prefix)
                 && path.ends_with("/index.html")
                 && !now.contains(path.as_str())
+                && !self.statics.contains(path)
             {
                 edited.removed.push(path.clone());
             }
         }
+        // The sitemap, if the set of pages changed: made before anything
+        // is changed, so that every path the edit adds is known.
         let pages_added = edited
             .changed
             .iter()
             .any(|f| !self.files.contains_key(&f.path));
+        let (mut sitemap, mut sitemap_gone) = (Vec::new(), Vec::new());
+        if pages_added || !edited.removed.is_empty() {
+            // Pages only, as in a whole build: a static `x/index.html` is
+            // not listed.
+            let gone: HashSet<&str> = edited.removed.iter().map(String::as_str).collect();
+            let all: Vec<String> = self
+                .files
+                .keys()
+                .filter(|p| !gone.contains(p.as_str()) && !self.statics.contains(*p))
+                .chain(
+                    edited
+                        .changed
+                        .iter()
+                        .map(|f| &f.path)
+                        .filter(|p| !self.files.contains_key(*p)),
+                )
+                .cloned()
+                .collect();
+            sitemap = kept.with_ctx(|cx| feeds::sitemap(cx, &all));
+            let parts: HashSet<&str> = sitemap.iter().map(|f| f.path.as_str()).collect();
+            sitemap_gone = self
+                .files
+                .keys()
+                .filter(|p| {
+                    p.starts_with("sitemap-")
+                        && p.ends_with(".xml")
+                        && !parts.contains(p.as_str())
+                        && !self.statics.contains(*p)
+                })
+                .cloned()
+                .collect();
+        }
+        // A path new to the site's pages (a new tag's page, an entity's next
+        // page; a static file's path is none of theirs) may clash with one
+        // the site has: found as a whole build finds it, by the same check,
+        // run on every path only when one of the new ones may clash. It
+        // fails the edit like any broken one; the model holds the edit
+        // already, so the next goes through a whole build.
+        let added: Vec<&str> = edited
+            .changed
+            .iter()
+            .chain(&sitemap)
+            .map(|f| f.path.as_str())
+            .filter(|p| !self.files.contains_key(*p) || self.statics.contains(*p))
+            .collect();
+        if self.paths.may_clash(added.iter().copied()) {
+            let gone: HashSet<&str> = edited
+                .removed
+                .iter()
+                .chain(&sitemap_gone)
+                .map(String::as_str)
+                .collect();
+            let all: Vec<String> = self
+                .files
+                .keys()
+                .map(String::as_str)
+                .filter(|p| !gone.contains(p))
+                .chain(added.iter().copied())
+                .map(str::to_string)
+                .collect();
+            let clashes = output::path_clashes(&self.opts.root, &kept.annotated, &all, true, true);
+            if !clashes.is_empty() {
+                self.stale = true;
+                let mut errors = Diagnostics::new();
+                errors.extend(clashes);
+                return Err(errors);
+            }
+        }
+        let added: Vec<String> = added
+            .into_iter()
+            .filter(|p| !self.files.contains_key(*p))
+            .map(str::to_string)
+            .collect();
 
         // The JSON records of what was touched (in their own buffers, and of
         // an entity's record only the pieces of the edited articles: a
-        // popular entity's record is megabytes), then the sitemap if the
-        // set of pages changed.
+        // popular entity's record is megabytes).
         let touched_set: HashSet<usize> = touched.entities.iter().copied().collect();
         let changed_set: HashSet<usize> = changed.iter().copied().collect();
         let (entity_records, search_records) = (&mut self.entity_records, &mut self.search_records);
@@ -399,33 +483,17 @@ impl LiveSite {
         });
         edited.changed.push(self.entities_json());
         edited.changed.push(self.search_json());
+        edited.removed.extend(sitemap_gone);
+        edited.changed.extend(sitemap);
         for p in &edited.removed {
             self.files.remove(p);
+            self.paths.remove(p);
+        }
+        for p in &added {
+            self.paths.insert(p);
         }
         for f in &edited.changed {
             self.files.insert(f.path.clone(), f.clone());
-        }
-        if pages_added || !edited.removed.is_empty() {
-            let kept = &self.kept;
-            let all: Vec<String> = self.files.keys().cloned().collect();
-            let sitemap = kept.with_ctx(|cx| feeds::sitemap(cx, &all));
-            let parts: HashSet<&str> = sitemap.iter().map(|f| f.path.as_str()).collect();
-            let gone: Vec<String> = self
-                .files
-                .keys()
-                .filter(|p| {
-                    p.starts_with("sitemap-") && p.ends_with(".xml") && !parts.contains(p.as_str())
-                })
-                .cloned()
-                .collect();
-            for p in gone {
-                self.files.remove(&p);
-                edited.removed.push(p);
-            }
-            for f in sitemap {
-                self.files.insert(f.path.clone(), f.clone());
-                edited.changed.push(f);
-            }
         }
         Ok(Some(edited))
     }
@@ -494,6 +562,21 @@ fn joined<'r, R: AsRef<[&'r [u8]]>>(
         bytes: Arc::new(buf),
         key: 0,
     }
+}
+
+/// The output path of every file in the site's `static/` folder, as the
+/// build finds them (`site::pages`: files only, `/`-separated).
+fn static_paths(root: &Path) -> HashSet<String> {
+    let dir = root.join("static");
+    walkdir::WalkDir::new(&dir)
+        .into_iter()
+        .flatten()
+        .filter(|e| e.file_type().is_file())
+        .filter_map(|e| {
+            let rel = e.path().strip_prefix(&dir).ok()?;
+            Some(rel.to_string_lossy().replace('\\', "/"))
+        })
+        .collect()
 }
 
 fn record(f: impl FnOnce(&mut Vec<u8>)) -> Vec<u8> {
@@ -604,6 +687,8 @@ mod tests {
         for (g, f) in got.iter().zip(&fresh.files) {
             assert!(g.bytes == f.bytes, "after {what}: {} differs", g.path);
         }
+        let index = output::PathIndex::new(live.files.keys().map(String::as_str));
+        assert_eq!(live.paths, index, "after {what}: the index of paths");
     }
 
     #[test]
@@ -840,5 +925,57 @@ mod tests {
         let paths: BTreeSet<PathBuf> = [PathBuf::from("content/articles/.a3.md.swp")].into();
         let edited = live.edit(&paths, &cache).unwrap().unwrap();
         assert!(edited.changed.is_empty());
+    }
+
+    #[test]
+    fn an_edit_whose_new_pages_clash_fails_and_the_next_builds_again() {
+        let mut rng = Rng(13);
+        let d = site(4, &mut rng);
+        let root = d.path();
+        let text = |tags: &str| {
+            format!("+++\ntitle = \"A1\"\ndate = 2025-01-02\ntags = [{tags}]\n+++\nDora Ruiz.\n")
+        };
+        write(root, "content/articles/a1.md", &text(""));
+        // Where the pages of tags no article has yet would go.
+        write(root, "static/tags/fresh/index.html", "mine");
+        write(root, "static/tags/Other/index.html", "mine too");
+        let opts = BuildOptions {
+            root: root.to_path_buf(),
+            ..Default::default()
+        };
+        let cache = Mutex::new(ArticleCache::default());
+        let mut live = LiveSite::build(&opts, None, &cache).unwrap();
+        // An edit that adds no page keeps the static files.
+        write(root, "content/articles/a1.md", &text("\"x9\""));
+        edit(&mut live, &cache, "content/articles/a1.md");
+        assert_same_as_fresh(&live, &opts, "a new tag");
+        assert_eq!(&**live.files["tags/fresh/index.html"].bytes, b"mine");
+        let paths: BTreeSet<PathBuf> = [PathBuf::from("content/articles/a1.md")].into();
+        for (tags, want) in [
+            (
+                "\"fresh\"",
+                "static/tags/fresh/index.html: error: `tags/fresh/index.html` is written twice: \
+                 by this static file and by the site's own page",
+            ),
+            (
+                "\"other\"",
+                "static/tags/Other/index.html: error: `tags/Other/index.html` and \
+                 `tags/other/index.html` are one file on case-insensitive file systems",
+            ),
+        ] {
+            let before = live.sorted_files();
+            write(root, "content/articles/a1.md", &text(tags));
+            let err = live.edit(&paths, &cache).unwrap_err().report();
+            assert!(err.contains(want), "{err}");
+            // A whole build says the same.
+            let whole = build_site(&opts).err().expect("a clash").report();
+            assert_eq!(whole, err);
+            assert_eq!(live.sorted_files(), before);
+            // The model holds the edit: the next change builds again.
+            assert!(live.edit(&paths, &cache).unwrap().is_none());
+            write(root, "content/articles/a1.md", &text(""));
+            live = LiveSite::build(&opts, Some(&live), &cache).unwrap();
+        }
+        assert_same_as_fresh(&live, &opts, "the fix");
     }
 }
