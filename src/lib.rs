@@ -14,6 +14,7 @@ pub mod annotate;
 pub mod build;
 pub mod cli;
 pub mod cmd;
+pub mod collate;
 pub mod config;
 pub mod content;
 pub mod diagnostics;

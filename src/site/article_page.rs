@@ -30,9 +30,12 @@ pub(super) fn article_page(cx: &Ctx, i: usize) -> Result<Option<OutputFile>, Dia
         ),
     );
     cx.page("article.html", &site.urls.article(&art.slug), key, || {
+        // Each kind's entities most mentioned first, ties by name.
+        let mut entities = site.article_entities[i].clone();
+        site.by_count_then_name(&mut entities);
         let mut groups = Vec::new();
         for kind in &a.config.kinds {
-            let ents: Vec<Value> = site.article_entities[i]
+            let ents: Vec<Value> = entities
                 .iter()
                 .filter(|(e, _)| a.content.entities[*e as usize].kind == kind.key)
                 .map(|&(e, c)| cx.entity_item(e, c))

@@ -43,7 +43,8 @@ pub(super) fn entity_pages(cx: &Ctx, e: usize) -> Result<Vec<Option<OutputFile>>
         "wikidata_url": if wikidata_ok { format!("https://www.wikidata.org/wiki/{wikidata}") } else { String::new() },
         "url": urls.entity(&ent.id, 1),
     });
-    let co: Vec<Value> = site.co_mentioned[e]
+    let co: Vec<Value> = site
+        .co_mentioned_shown(e)
         .iter()
         .map(|&(o, c)| {
             let oe = &a.content.entities[o as usize];

@@ -218,7 +218,10 @@ pub fn search_record(cx: &Ctx, i: usize, out: &mut Vec<u8>) {
         out.extend_from_slice(b"],");
         key(out, "entities");
         out.push(b'[');
-        for (k, &(e, _)) in cx.site.article_entities[i].iter().enumerate() {
+        // As the article's page lists them: most mentioned first, then by name.
+        let mut entities = cx.site.article_entities[i].clone();
+        cx.site.by_count_then_name(&mut entities);
+        for (k, &(e, _)) in entities.iter().enumerate() {
             if k > 0 {
                 out.push(b',');
             }

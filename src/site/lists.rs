@@ -34,24 +34,21 @@ pub(super) fn entities_index(cx: &Ctx) -> Result<Option<OutputFile>, Diagnostic>
     })
 }
 
+/// Each kind's entities, by name ([`crate::collate`]).
 fn entity_groups(cx: &Ctx) -> Vec<Value> {
     let a = cx.a;
+    let rank = &cx.site.name_rank;
     let mut groups = Vec::new();
     for kind in &a.config.kinds {
-        let ents: Vec<Value> = a
-            .content
-            .entities
-            .iter()
-            .enumerate()
-            .filter(|(_, e)| e.kind == kind.key)
-            .map(|(i, _)| cx.entity_item(i as u32, cx.site.mention_count[i]))
+        let mut of_kind: Vec<usize> = (0..a.content.entities.len())
+            .filter(|&i| a.content.entities[i].kind == kind.key)
             .collect();
-        if !ents.is_empty() {
-            let mut ents = ents;
-            ents.sort_by(|x, y| {
-                let key = |v: &Value| v["name"].as_str().unwrap_or("").to_lowercase();
-                key(x).cmp(&key(y))
-            });
+        if !of_kind.is_empty() {
+            of_kind.sort_unstable_by_key(|&i| rank[i]);
+            let ents: Vec<Value> = of_kind
+                .into_iter()
+                .map(|i| cx.entity_item(i as u32, cx.site.mention_count[i]))
+                .collect();
             let mut g = json!({"kind": kind.key, "label": kind.label});
             g["entities"] = Value::Array(ents);
             groups.push(g);
@@ -62,8 +59,10 @@ fn entity_groups(cx: &Ctx) -> Vec<Value> {
 
 pub(super) fn tag_pages(cx: &Ctx) -> Result<Vec<Option<OutputFile>>, Diagnostic> {
     let urls = &cx.site.urls;
+    // By name ([`crate::collate`]); tags of equal names (none: names that
+    // differ only in case or space are one tag) by slug.
     let mut tags: Vec<&super::Tag> = cx.site.tags.iter().collect();
-    tags.sort_by_key(|t| t.name.to_lowercase());
+    tags.sort_by_cached_key(|&t| (crate::collate::key(&t.name), t.slug.as_str()));
     let list: Vec<Value> = tags
         .iter()
         .map(|t| json!({"name": t.name, "url": urls.tag(&t.slug), "count": t.articles.len()}))

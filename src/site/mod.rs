@@ -63,7 +63,8 @@ pub struct Site {
     /// Per entity: mentions in the whole archive.
     pub mention_count: Vec<usize>,
     /// Per article: (entity, mentions) for every entity it mentions or names
-    /// as a subject, most mentioned first.
+    /// as a subject, most mentioned first, then by index (pages show ties
+    /// by name: [`Site::by_count_then_name`]).
     pub article_entities: Vec<Vec<(u32, usize)>>,
     /// Per article: tag indices.
     pub article_tags: Vec<Vec<usize>>,
@@ -72,9 +73,19 @@ pub struct Site {
     pub summaries: Vec<String>,
     /// Per article: up to five related articles with the number of entities shared.
     pub related: Vec<Vec<(usize, usize)>>,
-    /// Per entity: up to ten entities most often in the same articles.
+    /// Per entity: the [`CO_MENTIONED_SHOWN`] entities most often in the
+    /// same articles, and any more tied in count with the last of them
+    /// (which of the tied a page shows is decided by name, not here:
+    /// [`Site::co_mentioned_shown`]); most shared first, then by index.
     pub co_mentioned: Vec<Vec<(u32, usize)>>,
+    /// Per entity: its place among all the entities sorted by name
+    /// ([`crate::collate`]), equal names by id. What every list a reader
+    /// sees in order of name is sorted by, as a number.
+    pub name_rank: Vec<u32>,
 }
+
+/// Entities an entity's page shows as "often mentioned with".
+pub const CO_MENTIONED_SHOWN: usize = 10;
 
 /// Entities in more articles than this say little about which articles are
 /// related (like a stop word), and scanning their lists for every article was
@@ -156,6 +167,9 @@ impl Site {
 
         let related = related_articles(&article_entities, &mentions_of, n_art);
         let co_mentioned = co_mentioned(&article_entities, &mentions_of);
+        // Entities are sorted by id: equal names keep that order.
+        let name_rank =
+            crate::collate::ranks(a.content.entities.iter().map(|e| e.meta.name.as_str()));
 
         Site {
             urls,
@@ -168,7 +182,22 @@ impl Site {
             summaries,
             related,
             co_mentioned,
+            name_rank,
         }
+    }
+
+    /// `list` of (entity, count), most counted first, ties by name.
+    pub fn by_count_then_name(&self, list: &mut [(u32, usize)]) {
+        list.sort_unstable_by_key(|&(e, c)| (std::cmp::Reverse(c), self.name_rank[e as usize]));
+    }
+
+    /// The entities entity `e`'s page shows as "often mentioned with": up to
+    /// [`CO_MENTIONED_SHOWN`], most shared first, ties by name.
+    pub fn co_mentioned_shown(&self, e: usize) -> Vec<(u32, usize)> {
+        let mut shown = self.co_mentioned[e].clone();
+        self.by_count_then_name(&mut shown);
+        shown.truncate(CO_MENTIONED_SHOWN);
+        shown
     }
 }
 
@@ -352,7 +381,10 @@ fn co_mentioned(
         .collect()
 }
 
-/// Up to ten entities most often in the same articles as entity `e`.
+/// The [`CO_MENTIONED_SHOWN`] entities most often in the same articles as
+/// entity `e`, and those tied in count with the last of them: names are not
+/// known here (and an edit in place re-derives this without them), so which
+/// of the tied are shown is left to [`Site::co_mentioned_shown`].
 fn co_mentioned_of(
     e: usize,
     article_entities: &[Vec<(u32, usize)>],
@@ -371,8 +403,11 @@ fn co_mentioned_of(
         .into_iter()
         .map(|(o, c)| (o as u32, c))
         .collect();
-    best.sort_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
-    best.truncate(10);
+    best.sort_unstable_by(|x, y| y.1.cmp(&x.1).then(x.0.cmp(&y.0)));
+    if let Some(&(_, last)) = best.get(CO_MENTIONED_SHOWN - 1) {
+        let tied = best.partition_point(|&(_, c)| c >= last);
+        best.truncate(tied);
+    }
     best.shrink_to_fit();
     best
 }
