@@ -74,8 +74,11 @@ for n in "${sizes[@]}"; do
 done
 
 # Hostile shapes: one article of 40,000 names and links in one paragraph,
-# one of 20,000 footnotes that each mention an entity. Both were quadratic
-# once (130 s and 3.2 GB); they must stay linear.
+# one of 20,000 footnotes that each mention an entity, and two of 12,000
+# paragraphs with a sidecar of 12,000 standoff annotations: each a quote of
+# its own ("word{i}x today"), or the same quote told apart by its prefix
+# ("Item {i}: "). All were quadratic once (130 s, 3.2 GB, 6.6 s, 12.9 s);
+# they must stay linear.
 hostile="$dir/hostile"
 if [ ! -f "$hostile/config.toml" ]; then
   rm -rf "$hostile"
@@ -89,15 +92,22 @@ head = '+++\ntitle = "{}"\ndate = 2025-02-0{}\n+++\n'
 open(f"{d}/names.md", "w").write(head.format("Names", 1) + "Paris and Marie Curie and [[paris]] " * 40000 + "\n")
 notes = " ".join(f"x[^{i}]" for i in range(20000)) + "\n\n" + "".join(f"[^{i}]: note {i} on Paris\n" for i in range(20000))
 open(f"{d}/notes.md", "w").write(head.format("Notes", 2) + notes)
+n = 12000
+words = "\n\n".join(f"Paragraph {i} says Marie Curie met word{i}x today and left." for i in range(n))
+open(f"{d}/standoff.md", "w").write(head.format("Standoff", 3) + words + "\n")
+open(f"{d}/standoff.annotations.toml", "w").write("".join(f'[[annotations]]\nquote = "word{i}x today"\nentity = "paris"\n' for i in range(n)))
+items = "\n\n".join(f"Item {i}: the envoy met Marie Curie today and left." for i in range(n))
+open(f"{d}/standoff-prefix.md", "w").write(head.format("Standoff by prefix", 4) + items + "\n")
+open(f"{d}/standoff-prefix.annotations.toml", "w").write("".join(f'[[annotations]]\nquote = "the envoy"\nprefix = "Item {i}: "\nentity = "paris"\n' for i in range(n)))
 PY
 echo
 echo "| hostile article | build | RSS |"
 echo "| --- | --- | --- |"
-for shape in names notes; do
+for shape in names notes standoff standoff-prefix; do
   mkdir -p "$hostile/only-$shape/content/articles"
   cp -r "$hostile/config.toml" "$hostile/content" "$hostile/only-$shape/" 2>/dev/null || true
-  other=$([ "$shape" = names ] && echo notes || echo names)
-  rm -f "$hostile/only-$shape/content/articles/$other.md"
+  # This shape's article (and sidecar) alone.
+  find "$hostile/only-$shape/content/articles" -type f ! -name "$shape.md" ! -name "$shape.annotations.toml" -delete
   measure "$bin" build --root "$hostile/only-$shape" --output "$dir/out-hostile-$shape-$(date +%s%N)"
   read -r t m <"$dir/m.txt"
   echo "| $shape | ${t} s | ${m} MB |"

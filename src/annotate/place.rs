@@ -78,14 +78,40 @@ pub(super) fn standoff_pass(
     // Per block of the body, found once: its entity links and the names in
     // it (as the name pass would find them, before any quote is placed).
     let mut seen: HashMap<usize, Marked> = HashMap::new();
-    for a in settings.annotations {
+    // Every annotation located at once: one pass over the text.
+    let queries: Vec<standoff::Query> = settings
+        .annotations
+        .iter()
+        .map(|a| standoff::Query {
+            quote: a.spec.quote.get_ref(),
+            prefix: a.spec.prefix.as_deref(),
+            suffix: a.spec.suffix.as_deref(),
+        })
+        .collect();
+    let found_all = standoff::find_all(&d.flows[0].flow.blocks, &queries);
+    // The body's spans and entity links by block, kept up to date: an
+    // annotation is checked against those of its own block only (checking
+    // every span of the body was quadratic in annotations).
+    let mut spans_in: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
+    for x in &d.flows[0].spans {
+        spans_in.entry(x.block).or_default().push((x.start, x.end));
+    }
+    let mut links_in: HashMap<usize, Vec<(EntityId, usize)>> = HashMap::new();
+    for m in &d.mentions {
+        if m.flow == 0 && m.origin == Origin::Link {
+            links_in
+                .entry(m.block)
+                .or_default()
+                .push((m.entity, m.start));
+        }
+    }
+    let crosses_in = |spans_in: &HashMap<usize, Vec<(usize, usize)>>, b, s, e| {
+        spans_in
+            .get(&b)
+            .is_some_and(|v| v.iter().any(|&(xs, xe)| partly(s, e, xs, xe)))
+    };
+    for (a, found) in settings.annotations.iter().zip(found_all) {
         let quote = a.spec.quote.get_ref();
-        let found = standoff::find(
-            &d.flows[0].flow.blocks,
-            quote,
-            a.spec.prefix.as_deref(),
-            a.spec.suffix.as_deref(),
-        );
         let (b, s, e) = match found {
             standoff::Found::One(hit) => hit,
             standoff::Found::None { closest } => {
@@ -133,7 +159,7 @@ pub(super) fn standoff_pass(
                 continue;
             }
         };
-        if crosses(&d.flows[0].spans, b, s, e) {
+        if crosses_in(&spans_in, b, s, e) {
             diags.push(a.file.error(
                 a.quote_offset(),
                 format!(
@@ -193,16 +219,13 @@ pub(super) fn standoff_pass(
                 Ok(entity) => {
                     // A link to the same entity over the same words already
                     // counts: do not count it twice.
-                    let dup = d.mentions.iter().any(|m| {
-                        m.flow == 0
-                            && m.block == b
-                            && m.entity == entity
-                            && m.origin == Origin::Link
-                            && s <= m.start
-                            && m.start < e
+                    let dup = links_in.get(&b).is_some_and(|v| {
+                        v.iter()
+                            .any(|&(ent, start)| ent == entity && s <= start && start < e)
                     });
                     if !dup {
                         push_mention(d, 0, b, s, e, entity, Origin::Standoff);
+                        spans_in.entry(b).or_default().push((s, e));
                     }
                 }
                 Err(why) => {
@@ -278,7 +301,8 @@ pub(super) fn standoff_pass(
                 pos: e,
                 note_ref,
             });
-            if a.spec.entity.is_none() && !crosses(&d.flows[0].spans, b, s, e) {
+            if a.spec.entity.is_none() && !crosses_in(&spans_in, b, s, e) {
+                spans_in.entry(b).or_default().push((s, e));
                 d.flows[0].spans.push(Span {
                     block: b,
                     start: s,
@@ -321,6 +345,12 @@ pub(super) fn name_pass(
         {
             let af = &d.flows[fi];
             let items = &af.flow.items;
+            // The flow's spans by block: a name is checked against those
+            // of its own block only.
+            let mut spans_of: Vec<Vec<Span>> = vec![Vec::new(); af.flow.blocks.len()];
+            for x in &af.spans {
+                spans_of[x.block].push(x.clone());
+            }
             for (bi, block) in af.flow.blocks.iter().enumerate() {
                 if block.heading {
                     for (s, e, _) in index.find_names(&block.text, |_, _| true) {
@@ -335,7 +365,7 @@ pub(super) fn name_pass(
                     }
                     continue;
                 }
-                let spans = &af.spans;
+                let spans = &spans_of[bi];
                 let urls = url_spans(&block.text);
                 for (s, e, ent) in index.find_names(&block.text, |s, e| {
                     // Inside a quote that only carries a note, names still

@@ -563,3 +563,394 @@ mod naive_counts {
         }
     }
 }
+
+/// Locating all the annotations of a text together, with one automaton:
+/// the same answers as one scan per annotation.
+mod standoff_together {
+    use super::*;
+    use crate::annotate::doc::{self, Block};
+    use crate::annotate::standoff::{closest, find, find_all, find_all_by_scanning, Found, Query};
+    use proptest::prelude::*;
+
+    fn blocks(md: &str) -> Vec<Block> {
+        doc::parse(md, 0).body.blocks
+    }
+
+    fn q<'a>(quote: &'a str, prefix: Option<&'a str>, suffix: Option<&'a str>) -> Query<'a> {
+        Query {
+            quote,
+            prefix,
+            suffix,
+        }
+    }
+
+    /// Where `s` first stands in block `b`.
+    fn at(blocks: &[Block], b: usize, s: &str) -> Found {
+        let i = blocks[b].text.find(s).unwrap();
+        Found::One((b, i, i + s.len()))
+    }
+
+    /// `find_all`, checked against the scan and against `find` one by one.
+    fn all(blocks: &[Block], queries: &[Query]) -> Vec<Found> {
+        let found = find_all(blocks, queries);
+        assert_eq!(found, find_all_by_scanning(blocks, queries));
+        for (query, f) in queries.iter().zip(&found) {
+            assert_eq!(
+                &find(blocks, query.quote, query.prefix, query.suffix),
+                f,
+                "{query:?}"
+            );
+        }
+        found
+    }
+
+    #[test]
+    fn several_annotations_share_one_pass() {
+        let b = blocks("Rubio met Sheinbaum in *Mexico*\nCity.\n\nThe group met in Washington.\n");
+        let found = all(
+            &b,
+            &[
+                q("Sheinbaum", None, None),
+                q("Mexico  City", None, None),
+                q("Washington", None, None),
+                q("Sheinbaum", None, None),
+                q(" \n", None, None),
+            ],
+        );
+        assert_eq!(
+            found,
+            vec![
+                at(&b, 0, "Sheinbaum"),
+                at(&b, 0, "Mexico City"),
+                at(&b, 1, "Washington"),
+                at(&b, 0, "Sheinbaum"),
+                Found::None { closest: None },
+            ]
+        );
+    }
+
+    #[test]
+    fn overlapping_quotes_and_a_quote_within_another_are_each_found() {
+        let b = blocks("Marco Rubio said no. Rubio said yes, one two three four.\n");
+        let found = all(
+            &b,
+            &[
+                q("one two three", None, None),
+                q("two three four", None, None),
+                q("three", None, None),
+                q("Marco Rubio said", None, None),
+                q("Rubio said yes", None, None),
+                q("Rubio said", Some("Marco"), None),
+                q("Rubio said", None, Some("yes")),
+            ],
+        );
+        assert_eq!(
+            found,
+            vec![
+                at(&b, 0, "one two three"),
+                at(&b, 0, "two three four"),
+                at(&b, 0, "three"),
+                at(&b, 0, "Marco Rubio said"),
+                at(&b, 0, "Rubio said yes"),
+                Found::One((0, 6, 16)),
+                Found::One((0, 21, 31)),
+            ]
+        );
+        // A quote within another, alone: found in both places.
+        assert!(matches!(
+            &all(&b, &[q("Rubio said", None, None)])[0],
+            Found::Many { count: 2, contexts } if contexts[0] == "Marco [Rubio said] no. Rubio said yes, one two…"
+        ));
+    }
+
+    #[test]
+    fn a_quote_that_overlaps_itself_counts_every_occurrence() {
+        let b = blocks("aaaa b aaaa\n");
+        let found = all(
+            &b,
+            &[
+                q("aa", None, None),
+                q("aa", Some("aaaa b"), None),
+                q("aa", None, Some("b")),
+                q("aa", Some("b a"), Some("a")),
+            ],
+        );
+        assert!(
+            matches!(&found[0], Found::Many { count: 6, contexts } if contexts.len() == 4),
+            "{found:?}"
+        );
+        assert_eq!(found[1], Found::One((0, 7, 9)));
+        assert_eq!(found[2], Found::One((0, 2, 4)));
+        assert_eq!(found[3], Found::One((0, 8, 10)));
+    }
+
+    #[test]
+    fn prefix_and_suffix_tell_apart_many_annotations_of_one_quote() {
+        let b = blocks(
+            "Item 1: the envoy left.\n\nItem 2:the envoy stayed.\n\nItem 12: the envoy\nleft.\n",
+        );
+        let found = all(
+            &b,
+            &[
+                q("the envoy", Some("Item 1: "), None),
+                q("the envoy", Some("Item  2:\n"), None),
+                q("the envoy", Some("Item 12:"), Some("left")),
+                q("the envoy", Some("2:"), None),
+                q("the envoy", None, Some("left.")),
+                q("the envoy", None, Some("stayed")),
+                q("the envoy", Some("Item 3:"), None),
+                q("the envoy", None, None),
+                q("the envoy", Some(" "), Some("\n")),
+            ],
+        );
+        assert_eq!(found[0], at(&b, 0, "the envoy"));
+        assert_eq!(found[1], at(&b, 1, "the envoy"));
+        assert_eq!(found[2], at(&b, 2, "the envoy"));
+        assert!(
+            matches!(&found[3], Found::Many { count: 2, contexts } if contexts == &["Item 2:[the envoy] stayed.", "Item 12: [the envoy] left."]),
+            "{:?}",
+            found[3]
+        );
+        assert!(
+            matches!(&found[4], Found::Many { count: 2, .. }),
+            "{:?}",
+            found[4]
+        );
+        assert_eq!(found[5], at(&b, 1, "the envoy"));
+        assert!(
+            matches!(&found[6], Found::NotWithContext { count: 3, contexts } if contexts.len() == 3),
+            "{:?}",
+            found[6]
+        );
+        assert!(
+            matches!(&found[7], Found::Many { count: 3, .. }),
+            "{:?}",
+            found[7]
+        );
+        // A prefix and a suffix of white space only are none.
+        assert_eq!(found[8], found[7]);
+    }
+
+    #[test]
+    fn a_missing_quote_shows_the_closest_passage_for_each_annotation() {
+        let b = blocks("The two governments issued a joint statement.\n");
+        let found = all(
+            &b,
+            &[
+                q("issued a joint statment", None, None),
+                q("issued a joint statment", Some("The"), None),
+                q("zzzzzzzzzzzzzzzzzzzz", None, None),
+            ],
+        );
+        let closest = Found::None {
+            closest: Some("issued a joint statement.".into()),
+        };
+        assert_eq!(
+            found,
+            vec![closest.clone(), closest, Found::None { closest: None }]
+        );
+    }
+
+    #[test]
+    fn text_not_folded_to_single_spaces_is_scanned() {
+        // Views are single-spaced; a text that is not falls back to the
+        // scan, which trims any white space before and after a quote.
+        let b = vec![Block {
+            text: "x  the\u{a0} envoy\ty".into(),
+            ..Block::default()
+        }];
+        let found = find_all(
+            &b,
+            &[
+                q("the", Some("x"), None),
+                q("envoy", None, Some("y")),
+                q("the envoy", None, None),
+            ],
+        );
+        assert_eq!(
+            found,
+            find_all_by_scanning(
+                &b,
+                &[
+                    q("the", Some("x"), None),
+                    q("envoy", None, Some("y")),
+                    q("the envoy", None, None)
+                ]
+            )
+        );
+        assert_eq!(found[..2], [Found::One((0, 3, 6)), Found::One((0, 9, 14))]);
+        assert!(matches!(found[2], Found::None { .. }), "{found:?}");
+    }
+
+    #[test]
+    fn errors_for_missing_ambiguous_and_unmatched_quotes_are_unchanged() {
+        let o = run(
+            "Marco Rubio said no. Rubio said yes.\n",
+            concat!(
+                "[[annotations]]\nquote = \"Rubio said\"\nentity = \"us\"\n",
+                "[[annotations]]\nquote = \"Rubio said\"\nprefix = \"Later\"\nentity = \"us\"\n",
+                "[[annotations]]\nquote = \"Rubio sad\"\nnote = \"n\"\n",
+                "[[annotations]]\nquote = \"said yes\"\nentity = \"us\"\n",
+                "[[annotations]]\nquote = \"said no\"\nsuffix = \".\"\nentity = \"us\"\n",
+                "[[annotations]]\nquote = \"no. Rubio\"\nentity = \"us\"\n",
+            ),
+            Autolink::None,
+        );
+        assert_eq!(
+            o.errors,
+            vec![
+                "annotation #1: quote \"Rubio said\" occurs 2 times in a.md; add `prefix` or `suffix` to choose one",
+                "annotation #2: quote \"Rubio said\" occurs 2 times in a.md, but never with the given prefix/suffix",
+                "annotation #3: quote \"Rubio sad\" is not in the text of a.md",
+                "annotation #6: quote \"no. Rubio\" partly overlaps another annotation",
+            ]
+        );
+        assert!(o.html.contains(">said yes</a>"), "{}", o.html);
+        assert!(o.html.contains(">said no</a>"), "{}", o.html);
+    }
+
+    #[test]
+    fn thousands_of_annotations_of_one_text_are_each_found() {
+        let n = 3_000;
+        let md: String = (0..n)
+            .map(|i| format!("Item {i}: the envoy met word{i}x today.\n\n"))
+            .collect();
+        let b = blocks(&md);
+        let words: Vec<String> = (0..n).map(|i| format!("word{i}x today")).collect();
+        let items: Vec<String> = (0..n).map(|i| format!("Item {i}: ")).collect();
+        let queries: Vec<Query> = (0..n)
+            .flat_map(|i| {
+                [
+                    q(&words[i], None, None),
+                    q("the envoy", Some(&items[i]), None),
+                    q("the", Some(&items[i]), Some("envoy")),
+                ]
+            })
+            .collect();
+        let found = find_all(&b, &queries);
+        for i in 0..n {
+            assert_eq!(found[3 * i], at(&b, i, &words[i]));
+            assert_eq!(found[3 * i + 1], at(&b, i, "the envoy"));
+            assert_eq!(found[3 * i + 2], at(&b, i, "the"));
+        }
+    }
+
+    /// `closest` as it was: every window joined and compared in full.
+    fn closest_naive(blocks: &[Block], q: &str) -> Option<String> {
+        let qwords = q.split(' ').count();
+        let qchars: Vec<char> = q.chars().collect();
+        let mut best: Option<(usize, String)> = None;
+        for block in blocks {
+            let words: Vec<&str> = block.text.split(' ').collect();
+            for width in [qwords.saturating_sub(1).max(1), qwords, qwords + 1] {
+                if width > words.len() {
+                    continue;
+                }
+                for start in 0..=(words.len() - width) {
+                    let cand = words[start..start + width].join(" ");
+                    let d = strsim::generic_levenshtein(&qchars, &cand.chars().collect::<Vec<_>>());
+                    if best.as_ref().is_none_or(|(bd, _)| d < *bd) {
+                        best = Some((d, cand));
+                    }
+                }
+            }
+        }
+        best.filter(|(d, _)| *d <= qchars.len() / 2 + 2)
+            .map(|(_, s)| s)
+    }
+
+    #[test]
+    fn the_closest_passage_is_the_first_at_the_least_distance() {
+        let b =
+            blocks("The envoy met Rubio.\n\nThe envoi met Rubio.\n\nThe envoy met Rubio again.\n");
+        for quote in [
+            "the envoi",
+            "The envoy met",
+            "envoyy",
+            "x",
+            "Rubio again",
+            "zzzzzzzzzzzzzz",
+        ] {
+            assert_eq!(closest(&b, quote), closest_naive(&b, quote), "{quote}");
+        }
+        assert_eq!(closest(&b, "the envoi").as_deref(), Some("The envoi"));
+        assert_eq!(closest(&b, "zzzzzzzzzzzzzz"), None);
+    }
+
+    const WORDS: &[&str] = &[
+        "the",
+        "envoy",
+        "the envoy",
+        "Item",
+        "1:",
+        "2:",
+        "a",
+        "aa",
+        "é",
+        "Rubio",
+        ".",
+        ",",
+        "*the*",
+    ];
+
+    fn words(max: usize) -> impl Strategy<Value = String> {
+        proptest::collection::vec(
+            (
+                0..WORDS.len(),
+                prop_oneof![Just(" "), Just(""), Just("\n"), Just("  ")],
+            ),
+            1..max,
+        )
+        .prop_map(|v| {
+            v.into_iter()
+                .map(|(w, sep)| format!("{}{sep}", WORDS[w]))
+                .collect()
+        })
+    }
+
+    fn text() -> impl Strategy<Value = String> {
+        proptest::collection::vec(words(12), 1..4).prop_map(|ps| ps.join("\n\n") + "\n")
+    }
+
+    fn context() -> impl Strategy<Value = Option<String>> {
+        prop_oneof![Just(None), words(3).prop_map(Some)]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+        /// Any annotations of words of the text: the automaton answers as the scan does.
+        #[test]
+        fn together_equals_one_by_one(
+            md in text(),
+            queries in proptest::collection::vec((words(4), context(), context()), 1..8),
+            cuts in proptest::collection::vec((0usize..80, 1usize..20, 0usize..10, 0usize..10), 0..4),
+        ) {
+            let b = blocks(&md);
+            let mut owned: Vec<(String, Option<String>, Option<String>)> = queries;
+            // Quotes, prefixes and suffixes cut from the text itself.
+            if let Some(first) = b.first() {
+                let t = &first.text;
+                let floor = |mut i: usize| { i = i.min(t.len()); while !t.is_char_boundary(i) { i -= 1; } i };
+                for (s, len, before, after) in cuts {
+                    let (s, e) = (floor(s), floor(s + len));
+                    let (p, x) = (floor(s.saturating_sub(before)), floor(e + after));
+                    owned.push((t[s..e].to_string(), Some(t[p..s].to_string()), Some(t[e..x].to_string())));
+                }
+            }
+            let queries: Vec<Query> = owned
+                .iter()
+                .map(|(quote, p, x)| q(quote, p.as_deref(), x.as_deref()))
+                .collect();
+            prop_assert_eq!(find_all(&b, &queries), find_all_by_scanning(&b, &queries));
+        }
+
+        /// The closest passage is the one the full comparison of every window finds.
+        #[test]
+        fn closest_equals_comparing_every_window(md in text(), quote in words(5)) {
+            let b = blocks(&md);
+            let q = crate::annotate::index::fold_space(&quote);
+            prop_assert_eq!(closest(&b, &q), closest_naive(&b, &q));
+        }
+    }
+}
