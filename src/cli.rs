@@ -40,6 +40,9 @@ pub enum Command {
     Check {
         #[arg(long, default_value = ".")]
         root: PathBuf,
+        /// Override base_url from config.toml, as build's --base-url does
+        #[arg(long)]
+        base_url: Option<String>,
         #[arg(long)]
         drafts: bool,
     },
@@ -88,7 +91,11 @@ pub fn run() -> ExitCode {
             drafts,
             timings,
         } => crate::cmd::build::run(&root, output.as_deref(), base_url, drafts, timings),
-        Command::Check { root, drafts } => crate::cmd::check::run(&root, drafts),
+        Command::Check {
+            root,
+            base_url,
+            drafts,
+        } => crate::cmd::check::run(&root, base_url, drafts),
         Command::Serve {
             root,
             bind,

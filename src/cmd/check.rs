@@ -1,4 +1,5 @@
-//! `dossier check`: everything `build` verifies, plus lints, without writing.
+//! `dossier check`: everything `build` verifies and warns about, without
+//! writing; `--base-url` checks the site as `build --base-url` builds it.
 
 use crate::build::{build_into, BuildOptions};
 use crate::site::{OutputFile, Sink};
@@ -16,9 +17,10 @@ impl Sink for NoSink {
     }
 }
 
-pub fn run(root: &std::path::Path, drafts: bool) -> u8 {
+pub fn run(root: &std::path::Path, base_url: Option<String>, drafts: bool) -> u8 {
     let opts = BuildOptions {
         root: root.to_path_buf(),
+        base_url,
         drafts,
         lint: true,
         ..Default::default()

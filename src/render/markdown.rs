@@ -27,8 +27,26 @@ pub struct Html {
     pub notes: String,
 }
 
+/// The HTML of a document for a site at a domain root: see [`render_under`].
 pub fn render(doc: &AnnotatedDoc, entities: &[EntityRef], hl: &Highlighter) -> Html {
-    let body = render_flow(doc, 0, entities, hl);
+    render_under(doc, entities, hl, "/")
+}
+
+/// The HTML of a document for a site published under `base_path` (`/` or
+/// `/repo/`): root-relative link and image URLs written in its Markdown
+/// get the base path in front ([`url::under_base`]).
+pub fn render_under(
+    doc: &AnnotatedDoc,
+    entities: &[EntityRef],
+    hl: &Highlighter,
+    base_path: &str,
+) -> Html {
+    let cx = Cx {
+        entities,
+        hl,
+        base_path,
+    };
+    let body = render_flow(doc, 0, &cx);
     let mut numbered: Vec<&crate::annotate::Note> =
         doc.notes.iter().filter(|n| n.number > 0).collect();
     numbered.sort_by_key(|n| n.number);
@@ -36,7 +54,7 @@ pub fn render(doc: &AnnotatedDoc, entities: &[EntityRef], hl: &Highlighter) -> H
     if !numbered.is_empty() {
         notes.push_str("<section class=\"footnotes\">\n<ol>\n");
         for n in numbered {
-            let mut inner = render_flow(doc, n.flow, entities, hl);
+            let mut inner = render_flow(doc, n.flow, &cx);
             let mut back = String::new();
             for (k, id) in n.back.iter().enumerate() {
                 let label = if n.back.len() > 1 {
@@ -64,8 +82,28 @@ pub fn render(doc: &AnnotatedDoc, entities: &[EntityRef], hl: &Highlighter) -> H
     Html { body, notes }
 }
 
+/// What every flow of a document is rendered with.
+struct Cx<'a> {
+    entities: &'a [EntityRef],
+    hl: &'a Highlighter,
+    base_path: &'a str,
+}
+
+/// A link or image start with its URL as the site writes it
+/// ([`url::under_base`]); any other event as it is.
+fn under_base<'e>(e: &Event<'e>, base_path: &str) -> Event<'e> {
+    let mut e = e.clone();
+    if let Event::Start(Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }) = &mut e {
+        if let std::borrow::Cow::Owned(u) = url::under_base(dest_url, base_path) {
+            *dest_url = u.into();
+        }
+    }
+    e
+}
+
 /// Renders one flow (0 = body, others = notes).
-fn render_flow(doc: &AnnotatedDoc, fi: usize, entities: &[EntityRef], hl: &Highlighter) -> String {
+fn render_flow(doc: &AnnotatedDoc, fi: usize, cx: &Cx) -> String {
+    let (entities, hl) = (cx.entities, cx.hl);
     let af = &doc.flows[fi];
     let items = &af.flow.items;
     let mut block_of = vec![usize::MAX; items.len()];
@@ -115,11 +153,12 @@ fn render_flow(doc: &AnnotatedDoc, fi: usize, entities: &[EntityRef], hl: &Highl
                     Event::Start(Tag::Link { dest_url, .. }) if !url::allowed(dest_url, false) => {
                         events.push(Event::InlineHtml("<a>".into()))
                     }
+                    Event::Start(Tag::Link { .. }) => events.push(under_base(e, cx.base_path)),
                     Event::Start(Tag::Image { dest_url, .. }) => {
                         let keep = url::allowed(dest_url, true);
                         images.push(keep);
                         if keep {
-                            events.push(e.clone());
+                            events.push(under_base(e, cx.base_path));
                         }
                     }
                     Event::End(TagEnd::Image) => {

@@ -2,6 +2,10 @@
 //! relative ones, and absolute ones of schemes a reader can safely follow.
 //! Archived text comes from anywhere; a `javascript:` link in it would run
 //! in the reader's browser, and `data:` could show any page at all.
+//! And where the site keeps them: [`under_base`] puts a root-relative URL
+//! under the sub-path the site is published at.
+
+use std::borrow::Cow;
 
 /// Absolute link schemes kept as links.
 pub const LINK_SCHEMES: &[&str] = &["http", "https", "mailto", "tel", "ftp"];
@@ -40,9 +44,70 @@ pub fn allowed(url: &str, image: bool) -> bool {
     }
 }
 
+/// `url` as the site writes it when published under `base_path` (`/`, or
+/// `/repo/` for `https://user.github.io/repo/`). A root-relative URL, one
+/// that starts with a single `/`, means "from the root of this site": it
+/// gets the base path in front, its query and fragment kept
+/// (`/articles/x/?q#f` → `/repo/articles/x/?q#f`). Everything else is
+/// returned as it is: relative URLs (`../x/`, `x.png`, `#f`, `?q`),
+/// protocol-relative ones (`//host/x`, which browsers also read in `/\host`)
+/// and absolute ones. So is a root-relative URL already under the base path
+/// (`/repo/articles/x/`, `/repo/`): before this rule it was the only way to
+/// write a link that worked under a sub-path, and it still points where it
+/// did.
+pub fn under_base<'a>(url: &'a str, base_path: &str) -> Cow<'a, str> {
+    if base_path == "/" || !base_path.starts_with('/') {
+        return Cow::Borrowed(url);
+    }
+    // Read as a browser reads it: leading controls and spaces dropped, tabs
+    // and newlines ignored.
+    let trimmed = url.trim_start_matches(|c: char| c <= ' ');
+    let mut chars = trimmed.chars().filter(|c| !matches!(c, '\t' | '\n' | '\r'));
+    let root_relative = chars.next() == Some('/') && !matches!(chars.next(), Some('/' | '\\'));
+    if !root_relative {
+        return Cow::Borrowed(url);
+    }
+    if trimmed.starts_with(base_path) {
+        return Cow::Borrowed(url);
+    }
+    Cow::Owned(format!("{}{trimmed}", base_path.trim_end_matches('/')))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn root_relative_urls_get_the_base_path() {
+        for (url, want) in [
+            ("/articles/x/", "/repo/articles/x/"),
+            ("/images/map.png?v=2#top", "/repo/images/map.png?v=2#top"),
+            ("/", "/repo/"),
+            ("/#x", "/repo/#x"),
+            ("/?q", "/repo/?q"),
+            ("/repository/", "/repo/repository/"),
+            // Already under the base path: as written.
+            ("/repo/articles/x/", "/repo/articles/x/"),
+            ("/repo/", "/repo/"),
+            ("/repo", "/repo/repo"),
+            // Relative, protocol-relative, absolute: as written.
+            ("../x/", "../x/"),
+            ("x.png", "x.png"),
+            ("#fn-1", "#fn-1"),
+            ("?q=1", "?q=1"),
+            ("", ""),
+            ("//cdn.example.org/x.js", "//cdn.example.org/x.js"),
+            ("/\\evil.example/", "/\\evil.example/"),
+            ("https://example.org/a", "https://example.org/a"),
+            ("mailto:a@example.org", "mailto:a@example.org"),
+        ] {
+            assert_eq!(under_base(url, "/repo/"), want, "{url}");
+            assert_eq!(under_base(url, "/"), url, "{url}");
+        }
+        assert_eq!(under_base("/x/", "/a/b/"), "/a/b/x/");
+        assert_eq!(under_base("/a/b/x/", "/a/b/"), "/a/b/x/");
+        assert_eq!(under_base("/a/x/", "/a/b/"), "/a/b/a/x/");
+    }
 
     #[test]
     fn relative_and_web_urls_are_kept() {

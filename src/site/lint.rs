@@ -1,11 +1,15 @@
-//! Lints for `dossier check`: problems that do not stop a build but that a
-//! person keeping an archive wants to hear about — entities never mentioned,
-//! and links in the content that point at nothing the site has.
+//! Lints for `dossier check` and `dossier build`: problems that do not stop
+//! a build but that a person keeping an archive wants to hear about —
+//! entities never mentioned, and links in the content that point at nothing
+//! the site has (judged as the pages write them, root-relative URLs under
+//! the base path: see [`crate::render::url::under_base`]).
 
 use super::Site;
 use crate::build::{Annotated, Rendered};
 use crate::diagnostics::Diagnostic;
 use crate::render::theme::TemplateIds;
+use crate::render::url::under_base;
+use rayon::prelude::*;
 use std::collections::{HashMap, HashSet};
 
 pub fn lint(
@@ -34,29 +38,38 @@ pub fn lint(
     let docs: Vec<(String, &Rendered, bool)> = articles.chain(pages).chain(entities).collect();
     // The ids of the article and page documents that links with a fragment
     // point at: what such a fragment may name (with the theme's own).
+    let base_path = urls.base_path.as_str();
     let wanted: HashSet<String> = docs
         .iter()
         .flat_map(|(page_url, doc, _)| {
             doc.links
                 .iter()
                 .filter(|l| l.0.contains('#'))
-                .filter_map(|l| target_of(page_url, &l.0))
+                .filter_map(|l| target_of(page_url, &under_base(&l.0, base_path)))
         })
         .collect();
+    // In parallel, as the checks below: `build` runs this too, and an
+    // archive full of links to notes unpacks thousands of pages here.
     let ids: HashMap<String, HashSet<String>> = docs
-        .iter()
+        .par_iter()
         .filter(|(page_url, _, whole)| *whole && wanted.contains(page_url))
         .map(|(page_url, doc, _)| (page_url.clone(), ids_in(doc)))
         .collect();
     let known = Known {
         paths: paths.iter().map(String::as_str).collect(),
-        base_path: &urls.base_path,
+        base_path,
         ids,
         theme_ids,
     };
-    for (page_url, doc, _) in &docs {
-        known.check_links(doc, page_url, &mut out);
-    }
+    let broken: Vec<Vec<Diagnostic>> = docs
+        .par_iter()
+        .map(|(page_url, doc, _)| {
+            let mut found = Vec::new();
+            known.check_links(doc, page_url, &mut found);
+            found
+        })
+        .collect();
+    out.extend(broken.into_iter().flatten());
     out
 }
 
@@ -99,9 +112,12 @@ impl Known<'_> {
     /// fragment's id.
     fn check_links(&self, doc: &Rendered, page_url: &str, out: &mut Vec<Diagnostic>) {
         let (paths, base_path) = (&self.paths, self.base_path);
-        for (url, warning) in &doc.links {
+        for (written, warning) in &doc.links {
+            // Judged as the page writes it: a root-relative URL under the
+            // base path.
+            let url = under_base(written, base_path);
             let fragment = url.split_once('#').map(|(_, f)| f).unwrap_or("");
-            let Some(target) = target_of(page_url, url) else {
+            let Some(target) = target_of(page_url, &url) else {
                 continue;
             };
             let file_path = target
@@ -124,7 +140,7 @@ impl Known<'_> {
                 && self.ids.get(&target).is_some_and(|ids| !ids.contains(&id));
             if missing {
                 let mut w = warning.clone();
-                w.message = format!("link to `{url}`: its page has no `#{id}`");
+                w.message = format!("link to `{written}`: its page has no `#{id}`");
                 out.push(w);
             }
         }
