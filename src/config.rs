@@ -2,8 +2,9 @@
 //!
 //! [`Config::load`] takes the site root and gives a validated [`Config`], or
 //! diagnostics pointing into `config.toml` (unknown keys included: a typo must
-//! not pass silently).
+//! not pass silently), every one of them in one run.
 
+use crate::content::frontmatter::{self, Table, Value};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -41,8 +42,11 @@ pub struct Config {
     pub kinds: Vec<Kind>,
 }
 
+// No `deny_unknown_fields` on these: `config.toml` is always checked key by
+// key first ([`frontmatter::check`], against serde's own field lists), which
+// reports every unknown key; a config whose only errors are unknown keys is
+// then read without them (see [`Config::parse_lenient`]).
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawConfig {
     title: String,
     base_url: toml::Spanned<String>,
@@ -56,19 +60,33 @@ struct RawConfig {
     kinds: BTreeMap<toml::Spanned<String>, RawKind>,
 }
 
+impl Table for RawConfig {
+    fn check_value<'de, A: serde::de::MapAccess<'de>>(
+        value: Value<'_, 'de, A, Self>,
+    ) -> Result<(), A::Error> {
+        match value.key() {
+            "annotations" => value.table::<RawAnnotations>(),
+            "kinds" => value.map_of::<RawKind>(),
+            _ => value.field(),
+        }
+    }
+}
+
 #[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 struct RawAnnotations {
     #[serde(default)]
     autolink: Autolink,
 }
 
+impl Table for RawAnnotations {}
+
 #[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
 struct RawKind {
     label: String,
     folder: toml::Spanned<String>,
 }
+
+impl Table for RawKind {}
 
 pub const DEFAULT_KINDS: [(&str, &str, &str); 5] = [
     ("person", "People", "people"),
@@ -81,6 +99,12 @@ pub const DEFAULT_KINDS: [(&str, &str, &str); 5] = [
 impl Config {
     /// Reads `ROOT/config.toml`.
     pub fn load(root: &Path) -> Result<Config, Diagnostics> {
+        strict(Self::load_lenient(root))
+    }
+
+    /// Reads `ROOT/config.toml` as [`Config::parse_lenient`] does: also
+    /// gives the config when its only errors are unknown keys.
+    pub fn load_lenient(root: &Path) -> (Option<Config>, Diagnostics) {
         let path = root.join("config.toml");
         let shown = Path::new("config.toml");
         let mut diags = Diagnostics::new();
@@ -96,7 +120,7 @@ impl Config {
                         off,
                         "config.toml is not valid UTF-8",
                     ));
-                    return Err(diags);
+                    return (None, diags);
                 }
             },
             Err(e) => {
@@ -109,20 +133,37 @@ impl Config {
                     format!("cannot read config.toml: {e}")
                 };
                 diags.push(Diagnostic::file(Severity::Error, shown, msg));
-                return Err(diags);
+                return (None, diags);
             }
         };
-        Self::parse(&text, shown)
+        Self::parse_lenient(&text, shown)
     }
 
     /// Parses the text of a `config.toml` shown to the user as `shown`.
     pub fn parse(text: &str, shown: &Path) -> Result<Config, Diagnostics> {
+        strict(Self::parse_lenient(text, shown))
+    }
+
+    /// Parses the text of a `config.toml` shown to the user as `shown`:
+    /// every error in it (every unknown key and wrongly typed value
+    /// included), and the config unless an error stands in its way. Unknown
+    /// keys do not: they are errors all the same, but the config is read
+    /// as if they were not there, so that a run can go on to check the
+    /// content against it and report everything at once.
+    pub fn parse_lenient(text: &str, shown: &Path) -> (Option<Config>, Diagnostics) {
         let mut diags = Diagnostics::new();
+        let problems = frontmatter::check::<RawConfig>(text);
+        diags.extend(problems.iter().map(|p| p.diagnostic(shown, text, 0)));
+        if problems.iter().any(|p| !p.unknown_key) {
+            return (None, diags);
+        }
+        // Errors from here on are not unknown keys: no config then.
+        let unknown_keys = diags.error_count();
         let raw: RawConfig = match toml::from_str(text) {
             Ok(r) => r,
             Err(e) => {
                 diags.push(toml_error(shown, text, 0, &e));
-                return Err(diags);
+                return (None, diags);
             }
         };
         let base = raw.base_url.get_ref().trim();
@@ -135,7 +176,7 @@ impl Config {
                     raw.base_url.span().start,
                     format!("base_url must be an absolute http(s) URL, like \"https://user.github.io/repo/\", not {base:?}"),
                 ));
-                return Err(diags);
+                return (None, diags);
             }
         };
         let mut kinds: Vec<Kind> = DEFAULT_KINDS
@@ -224,10 +265,10 @@ impl Config {
                 ),
             ));
         }
-        if diags.has_errors() {
-            return Err(diags);
+        if diags.error_count() > unknown_keys {
+            return (None, diags);
         }
-        Ok(Config {
+        let config = Config {
             title: raw.title,
             base_url: with_slash(base),
             base_path,
@@ -235,7 +276,8 @@ impl Config {
             language: raw.language.unwrap_or_else(|| "en".to_string()),
             autolink: raw.annotations.autolink,
             kinds,
-        })
+        };
+        (Some(config), diags)
     }
 
     /// Replaces the base URL (from `--base-url`, or by `serve`).
@@ -253,6 +295,14 @@ impl Config {
 
     pub fn kind_by_folder(&self, folder: &str) -> Option<&Kind> {
         self.kinds.iter().find(|k| k.folder == folder)
+    }
+}
+
+/// The config, when there is one and no error at all.
+fn strict((config, diags): (Option<Config>, Diagnostics)) -> Result<Config, Diagnostics> {
+    match config {
+        Some(config) if !diags.has_errors() => Ok(config),
+        _ => Err(diags),
     }
 }
 
@@ -343,6 +393,80 @@ mod tests {
         let d = e.iter().next().unwrap();
         assert!(d.message.contains("titel"), "{}", d.message);
         assert_eq!(d.line, 3);
+    }
+
+    #[test]
+    fn every_unknown_key_and_wrong_value_is_an_error() {
+        let e = parse(
+            "title = \"T\"\nbase_url = \"https://x.org/\"\ntitel = \"x\"\nlanguage = 3\n\
+             [annotations]\nautolnk = \"all\"\n[kinds]\nship = { label = \"S\", foldr = \"s\" }\n",
+        )
+        .unwrap_err();
+        let at: Vec<(usize, usize)> = e.iter().map(|d| (d.line, d.column)).collect();
+        assert_eq!(at, [(3, 1), (4, 12), (6, 1), (8, 23)], "{e:?}");
+        let messages: Vec<&str> = e.iter().map(|d| d.message.as_str()).collect();
+        assert!(
+            messages[0].starts_with("unknown field `titel`"),
+            "{messages:?}"
+        );
+        assert_eq!(messages[1], "invalid type: integer `3`, expected a string");
+        assert!(
+            messages[2].starts_with("unknown field `autolnk`"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[3].starts_with("unknown field `foldr`"),
+            "{messages:?}"
+        );
+        // A kind's table without `folder`, and nothing else wrong.
+        let e = parse(
+            "title = \"T\"\nbase_url = \"https://x.org/\"\n[kinds]\nship = { label = \"S\" }\n",
+        )
+        .unwrap_err();
+        let e: Vec<_> = e
+            .iter()
+            .map(|d| (d.line, d.column, d.message.as_str()))
+            .collect();
+        assert_eq!(e, [(4, 8, "missing field `folder`")]);
+    }
+
+    #[test]
+    fn unknown_keys_alone_still_give_the_config_read_without_them() {
+        let text = "title = \"T\"\nbase_url = \"https://x.org/\"\ntitel = \"x\"\n\
+                    [annotations]\nautolink = \"all\"\nautolnk = \"none\"\n\
+                    [kinds]\nship = { label = \"Ships\", folder = \"ships\", lable = \"x\" }\n";
+        let (config, diags) = Config::parse_lenient(text, Path::new("config.toml"));
+        assert_eq!(diags.error_count(), 3, "{diags:?}");
+        let config = config.expect("read without the unknown keys");
+        assert_eq!(config.autolink, Autolink::All);
+        assert_eq!(config.kind("ship").unwrap().folder, "ships");
+        // An error of another kind, and there is none.
+        for (base_url, bad) in [
+            ("https://x.org/", "language = 3\n"),
+            ("/x/", ""),
+            (
+                "https://x.org/",
+                "[kinds]\nx = { label = \"X\", folder = \"people\" }\n",
+            ),
+        ] {
+            let text = format!("title = \"T\"\nbase_url = {base_url:?}\ntitel = \"x\"\n{bad}");
+            let (config, diags) = Config::parse_lenient(&text, Path::new("config.toml"));
+            assert!(config.is_none(), "{text}");
+            assert_eq!(diags.error_count(), 2, "{text}: {diags:?}");
+        }
+        // And the strict reading is an error all the same.
+        assert!(parse(text).is_err());
+    }
+
+    #[test]
+    fn config_tables_are_checked_key_by_key() {
+        use crate::content::frontmatter::tests::assert_tables_are_checked_key_by_key as checked;
+        checked::<RawConfig>();
+        checked::<RawAnnotations>();
+        checked::<RawKind>();
+        use crate::content::frontmatter::tests::required;
+        assert_eq!(required::<RawConfig>(), ["title", "base_url"]);
+        assert_eq!(required::<RawKind>(), ["label", "folder"]);
     }
 
     #[test]

@@ -138,13 +138,11 @@ pub fn annotate_site(
     diags: &mut Diagnostics,
 ) -> Option<Annotated> {
     let root = &opts.root;
-    let mut config = match Config::load(root) {
-        Ok(c) => c,
-        Err(d) => {
-            diags.extend(d);
-            return None;
-        }
-    };
+    // A config whose only errors are unknown keys is read without them, so
+    // that the content's errors come in the same run (the build still fails).
+    let (config, config_diags) = Config::load_lenient(root);
+    diags.extend(config_diags);
+    let mut config = config?;
     if let Some(url) = &opts.base_url {
         if let Err(msg) = config.set_base_url(url) {
             diags.push(Diagnostic::file(

@@ -1,11 +1,21 @@
 //! Splits a Markdown file into its TOML front matter (between `+++` lines)
 //! and its body, and parses the front matter with positions that point into
 //! the file, not into the block.
+//!
+//! A TOML document that does not deserialize (front matter, a sidecar) is
+//! then checked key by key ([`check`]; `config.toml` always is), so that
+//! one run reports every unknown key and every wrongly typed value, not
+//! only the first one serde stops at.
 
 use super::source::SourceFile;
 use crate::diagnostics::Diagnostic;
-use serde::de::DeserializeOwned;
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess};
 use serde::{Deserialize, Deserializer};
+use std::cell::{Cell, RefCell};
+use std::collections::HashSet;
+use std::fmt;
+use std::marker::PhantomData;
+use std::path::Path;
 
 /// Where the parts of a file are.
 #[derive(Debug, Clone, Copy)]
@@ -42,11 +52,45 @@ pub fn split(file: &SourceFile) -> Result<Split, Diagnostic> {
     Err(file.error(0, "front matter is not closed: no closing `+++` line"))
 }
 
-/// Parses the front matter of `file` as `T`.
-pub fn parse<T: DeserializeOwned>(file: &SourceFile, split: &Split) -> Result<T, Diagnostic> {
+/// Parses the front matter of `file` as `T`; when it does not parse, every
+/// problem in it (see [`parse_toml`]).
+pub fn parse<T: Table>(file: &SourceFile, split: &Split) -> Result<T, Vec<Diagnostic>> {
     let toml_text = &file.text[split.toml.0..split.toml.1];
-    toml::from_str(toml_text)
-        .map_err(|e| crate::config::toml_error(&file.path, &file.text, split.toml.0, &e))
+    parse_toml(&file.path, &file.text, split.toml.0, toml_text)
+}
+
+/// Parses a whole sidecar file `NAME.annotations.toml`: its annotations,
+/// or every problem in it.
+pub fn parse_sidecar(
+    file: &SourceFile,
+) -> Result<Vec<super::model::AnnotationSpec>, Vec<Diagnostic>> {
+    parse_toml::<super::model::Sidecar>(&file.path, &file.text, 0, &file.text)
+        .map(|s| s.annotations)
+}
+
+/// Parses `toml_text`, found at byte `offset` of `file_text` (the file at
+/// `path`), as `T`. The valid document costs one deserialization, as
+/// ever; only one that fails is read again by [`check`], for every
+/// unknown key and wrongly typed value at its own place (a syntax error
+/// stays one error: the parser stops there).
+pub fn parse_toml<T: Table>(
+    path: &Path,
+    file_text: &str,
+    offset: usize,
+    toml_text: &str,
+) -> Result<T, Vec<Diagnostic>> {
+    toml::from_str(toml_text).map_err(|e| {
+        let problems = check::<T>(toml_text);
+        if problems.is_empty() {
+            // Not expected (what fails to deserialize has a problem the
+            // check finds), but serde's own error is never lost.
+            return vec![crate::config::toml_error(path, file_text, offset, &e)];
+        }
+        problems
+            .iter()
+            .map(|p| p.diagnostic(path, file_text, offset))
+            .collect()
+    })
 }
 
 /// A calendar date as written, with the time and UTC offset when given.
@@ -290,8 +334,600 @@ impl<'de> Deserialize<'de> for Date {
     }
 }
 
+// ---------------------------------------------------------------------------
+// Checking a TOML document key by key.
+//
+// serde stops at the first unknown key or wrongly typed value of a document.
+// [`check`] walks the document instead, through toml's own deserializer (so
+// positions, `Spanned` values and dates are exactly what a normal read
+// sees): a key the struct has no field for is recorded where it stands, and
+// the value of each known key is deserialized on its own, as the struct with
+// only that key (a "probe"), so that one wrong value does not hide the next.
+// The struct's keys are serde's own field list, not a copy of it. A wrongly
+// typed value aborts the walk (its error, with toml's position, only comes
+// out at the top); the walk then runs again, skipping that value, until the
+// document is done: one run of the parser per wrong value, on a document
+// that failed anyway.
+// ---------------------------------------------------------------------------
+
+/// A struct read from a TOML table, whose documents [`check`] can check key
+/// by key.
+pub trait Table: DeserializeOwned {
+    /// Checks the value of one of the struct's keys ([`Value::key`]): by
+    /// default as that field of the struct ([`Value::field`]); a key whose
+    /// value holds tables of their own should check them key by key too
+    /// ([`Value::table`], [`Value::tables`], [`Value::map_of`]), for all
+    /// their unknown keys to be reported, not only the first.
+    fn check_value<'de, A: MapAccess<'de>>(value: Value<'_, 'de, A, Self>) -> Result<(), A::Error> {
+        value.field()
+    }
+}
+
+/// One problem of a TOML document, at a byte offset of its text.
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+pub struct Problem {
+    pub offset: usize,
+    pub message: String,
+    /// A key the struct does not know (the document is otherwise readable
+    /// without it); `false` for any other problem.
+    pub unknown_key: bool,
+}
+
+impl Problem {
+    fn from_toml(e: &toml::de::Error) -> Problem {
+        Problem {
+            offset: e.span().map_or(0, |s| s.start),
+            message: e.message().trim().replace('\n', " "),
+            unknown_key: false,
+        }
+    }
+
+    /// As an error at its place of `file_text` (the file at `path`), the
+    /// document starting at byte `offset` of it.
+    pub fn diagnostic(&self, path: &Path, file_text: &str, offset: usize) -> Diagnostic {
+        Diagnostic::error_at(path, file_text, offset + self.offset, self.message.clone())
+    }
+}
+
+/// Every problem of the TOML document `text` read as `T`, in the order of
+/// the text: a syntax error (then nothing else: the parser stops there),
+/// or each unknown key (at the key), each wrongly typed value (at the
+/// value, or inside it where toml says) and each missing required key (at
+/// its table). Empty when `text` reads as `T`.
+pub fn check<T: Table>(text: &str) -> Vec<Problem> {
+    let mut done = HashSet::new();
+    let mut problems = Vec::new();
+    // Each run but the last marks one more check done, of the finitely
+    // many the document has.
+    loop {
+        let walk = Walk {
+            done,
+            current: Cell::new(None),
+            problems: RefCell::new(Vec::new()),
+        };
+        let result =
+            TableSeed::<T>::new(&walk, Place::TOP).deserialize(toml::Deserializer::new(text));
+        problems.extend(walk.problems.into_inner());
+        done = walk.done;
+        let Err(e) = result else {
+            break;
+        };
+        problems.push(Problem::from_toml(&e));
+        // An error of the place being checked: check the others. Any other
+        // (a syntax error) ends the check.
+        match walk.current.get() {
+            Some(site) if done.insert(site) => {}
+            _ => break,
+        }
+    }
+    // Each run records the unknown keys it passes again.
+    let mut seen = HashSet::new();
+    problems.retain(|p| seen.insert(p.clone()));
+    problems.sort_by_key(|p| p.offset);
+    problems
+}
+
+/// Where a value is: the key it is the value of (its byte offset; `None`
+/// for the document), and its index when it is an element of that key's
+/// array.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Place {
+    key: Option<usize>,
+    element: Option<usize>,
+}
+
+impl Place {
+    const TOP: Place = Place {
+        key: None,
+        element: None,
+    };
+
+    fn key(at: usize) -> Place {
+        Place {
+            key: Some(at),
+            element: None,
+        }
+    }
+
+    /// The check of the value itself (its type).
+    fn value(self) -> Site {
+        Site {
+            place: self,
+            missing: None,
+        }
+    }
+}
+
+/// One check of a walk, that fails or not: the value at a place, or one
+/// required key of the table at a place.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+struct Site {
+    place: Place,
+    missing: Option<&'static str>,
+}
+
+/// The state of one walk over a document.
+struct Walk {
+    /// Checks that failed in an earlier run: skipped.
+    done: HashSet<Site>,
+    /// The check under way: the one to blame when an error comes out.
+    current: Cell<Option<Site>>,
+    /// What the walk found without stopping (unknown keys).
+    problems: RefCell<Vec<Problem>>,
+}
+
+/// The value of a known key of a table of `T`, to check.
+pub struct Value<'a, 'de, A: MapAccess<'de>, T> {
+    map: &'a mut A,
+    walk: &'a Walk,
+    key: &'a str,
+    /// Byte offset of the key.
+    at: usize,
+    _types: PhantomData<(&'de (), T)>,
+}
+
+impl<'de, A: MapAccess<'de>, T: Table> Value<'_, 'de, A, T> {
+    pub fn key(&self) -> &str {
+        self.key
+    }
+
+    /// Checks the value as the field of `T` it is.
+    pub fn field(self) -> Result<(), A::Error> {
+        self.map.next_value_seed(Probe::<T> {
+            key: self.key,
+            _t: PhantomData,
+        })
+    }
+
+    /// Checks the value as a table of `U`, key by key.
+    pub fn table<U: Table>(self) -> Result<(), A::Error> {
+        self.map
+            .next_value_seed(TableSeed::<U>::new(self.walk, Place::key(self.at)))
+    }
+
+    /// Checks the value as an array of tables of `U`, each key by key.
+    pub fn tables<U: Table>(self) -> Result<(), A::Error> {
+        self.map.next_value_seed(ListSeed::<U> {
+            walk: self.walk,
+            at: self.at,
+            _t: PhantomData,
+        })
+    }
+
+    /// Checks the value as a table of tables of `U` (any keys), each key
+    /// by key.
+    pub fn map_of<U: Table>(self) -> Result<(), A::Error> {
+        self.map.next_value_seed(MapSeed::<U> {
+            walk: self.walk,
+            at: self.at,
+            _t: PhantomData,
+        })
+    }
+}
+
+/// The name and fields serde asks a deserializer for when it reads `T` (a
+/// struct): [`check`]'s list of the keys `T` takes is serde's own.
+fn shape_of<T: DeserializeOwned>() -> (&'static str, &'static [&'static str]) {
+    type Shape = (&'static str, &'static [&'static str]);
+    struct Capture<'a>(&'a Cell<Shape>);
+    impl<'de> Deserializer<'de> for Capture<'_> {
+        type Error = de::value::Error;
+        fn deserialize_any<V: de::Visitor<'de>>(self, _: V) -> Result<V::Value, Self::Error> {
+            Err(de::Error::custom("not a struct"))
+        }
+        fn deserialize_struct<V: de::Visitor<'de>>(
+            self,
+            name: &'static str,
+            fields: &'static [&'static str],
+            _: V,
+        ) -> Result<V::Value, Self::Error> {
+            self.0.set((name, fields));
+            Err(de::Error::custom("captured"))
+        }
+        serde::forward_to_deserialize_any! {
+            bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+            bytes byte_buf option unit unit_struct newtype_struct seq tuple
+            tuple_struct map enum identifier ignored_any
+        }
+    }
+    let shape = Cell::new(("", &[][..]));
+    let _ = T::deserialize(Capture(&shape));
+    shape.get()
+}
+
+/// A key of a table, with its byte offset; `None` for the key toml gives
+/// the map that stands for a date (not a table).
+struct Key {
+    name: String,
+    at: Option<usize>,
+}
+
+struct KeySeed;
+
+impl<'de> DeserializeSeed<'de> for KeySeed {
+    type Value = Key;
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Key, D::Error> {
+        // Asked as a `Spanned` key (the names are serde_spanned's, taken
+        // from it), toml gives a key's span; a date's key is a bare string.
+        let (name, fields) = shape_of::<toml::Spanned<String>>();
+        d.deserialize_struct(name, fields, KeySeed)
+    }
+}
+
+impl<'de> de::Visitor<'de> for KeySeed {
+    type Value = Key;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a key")
+    }
+    fn visit_str<E: de::Error>(self, name: &str) -> Result<Key, E> {
+        Ok(Key {
+            name: name.to_string(),
+            at: None,
+        })
+    }
+    fn visit_map<M: MapAccess<'de>>(self, map: M) -> Result<Key, M::Error> {
+        let key = toml::Spanned::<String>::deserialize(de::value::MapAccessDeserializer::new(map))?;
+        Ok(Key {
+            at: Some(key.span().start),
+            name: key.into_inner(),
+        })
+    }
+}
+
+/// Walks a table of `T`.
+struct TableSeed<'w, T> {
+    walk: &'w Walk,
+    place: Place,
+    _t: PhantomData<T>,
+}
+
+impl<'w, T> TableSeed<'w, T> {
+    fn new(walk: &'w Walk, place: Place) -> Self {
+        TableSeed {
+            walk,
+            place,
+            _t: PhantomData,
+        }
+    }
+}
+
+impl<'de, T: Table> DeserializeSeed<'de> for TableSeed<'_, T> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, T: Table> de::Visitor<'de> for TableSeed<'_, T> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        // As serde's derive says it.
+        write!(f, "struct {}", shape_of::<T>().0)
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
+        let walk = self.walk;
+        // A table, as it should be.
+        walk.current.set(None);
+        let fields = shape_of::<T>().1;
+        let mut present = Vec::new();
+        // Whether a key of this table is unknown or has a wrong value.
+        let mut wrong = false;
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            let Some(at) = key.at else {
+                // A date, not a table.
+                walk.current.set(Some(self.place.value()));
+                return Err(de::Error::invalid_type(
+                    de::Unexpected::Other("date"),
+                    &self,
+                ));
+            };
+            if !fields.contains(&key.name.as_str()) {
+                let e: de::value::Error = de::Error::unknown_field(&key.name, fields);
+                walk.problems.borrow_mut().push(Problem {
+                    offset: at,
+                    message: e.to_string(),
+                    unknown_key: true,
+                });
+                wrong = true;
+                map.next_value::<IgnoredAny>()?;
+                continue;
+            }
+            let site = Place::key(at).value();
+            if walk.done.contains(&site) {
+                wrong = true;
+                map.next_value::<IgnoredAny>()?;
+            } else {
+                walk.current.set(Some(site));
+                T::check_value(Value {
+                    map: &mut map,
+                    walk,
+                    key: &key.name,
+                    at,
+                    _types: PhantomData,
+                })?;
+                walk.current.set(None);
+            }
+            present.push(key.name);
+        }
+        // Required keys, every one missing; as serde does, only in a table
+        // whose keys are otherwise right (a misspelt key is more to the
+        // point than the key it misses).
+        if wrong {
+            return Ok(());
+        }
+        for field in required_fields::<T>() {
+            let site = Site {
+                place: self.place,
+                missing: Some(field),
+            };
+            if !present.iter().any(|p| p == field) && !walk.done.contains(&site) {
+                // toml places it at the table.
+                walk.current.set(Some(site));
+                return Err(de::Error::missing_field(field));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Walks an array of tables of `T`: the value of the key at `at`.
+struct ListSeed<'w, T> {
+    walk: &'w Walk,
+    at: usize,
+    _t: PhantomData<T>,
+}
+
+impl<'de, T: Table> DeserializeSeed<'de> for ListSeed<'_, T> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de, T: Table> de::Visitor<'de> for ListSeed<'_, T> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        // As serde says it for a `Vec`.
+        f.write_str("a sequence")
+    }
+
+    fn visit_seq<S: SeqAccess<'de>>(self, mut seq: S) -> Result<(), S::Error> {
+        let walk = self.walk;
+        walk.current.set(None);
+        for i in 0.. {
+            let place = Place {
+                key: Some(self.at),
+                element: Some(i),
+            };
+            let more = if walk.done.contains(&place.value()) {
+                seq.next_element::<IgnoredAny>()?.is_some()
+            } else {
+                walk.current.set(Some(place.value()));
+                let more = seq
+                    .next_element_seed(TableSeed::<T>::new(walk, place))?
+                    .is_some();
+                walk.current.set(None);
+                more
+            };
+            if !more {
+                break;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Walks a table of tables of `T` under any keys: the value of the key at
+/// `at`.
+struct MapSeed<'w, T> {
+    walk: &'w Walk,
+    at: usize,
+    _t: PhantomData<T>,
+}
+
+impl<'de, T: Table> DeserializeSeed<'de> for MapSeed<'_, T> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de, T: Table> de::Visitor<'de> for MapSeed<'_, T> {
+    type Value = ();
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        // As serde says it for a map.
+        f.write_str("a map")
+    }
+
+    fn visit_map<M: MapAccess<'de>>(self, mut map: M) -> Result<(), M::Error> {
+        let walk = self.walk;
+        walk.current.set(None);
+        while let Some(key) = map.next_key_seed(KeySeed)? {
+            let Some(at) = key.at else {
+                walk.current.set(Some(Place::key(self.at).value()));
+                return Err(de::Error::invalid_type(
+                    de::Unexpected::Other("date"),
+                    &self,
+                ));
+            };
+            let place = Place::key(at);
+            if walk.done.contains(&place.value()) {
+                map.next_value::<IgnoredAny>()?;
+            } else {
+                walk.current.set(Some(place.value()));
+                map.next_value_seed(TableSeed::<T>::new(walk, place))?;
+                walk.current.set(None);
+            }
+        }
+        Ok(())
+    }
+}
+
+/// Deserializes the value of one key as that field of `T`: `T` read from a
+/// table holding only that key. A wrong value is the error; the required
+/// keys the table lacks are not (they are [`required_fields`]' business).
+struct Probe<'a, T> {
+    key: &'a str,
+    _t: PhantomData<T>,
+}
+
+impl<'de, T: Table> DeserializeSeed<'de> for Probe<'_, T> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        match T::deserialize(Entries::new(vec![(self.key, d)])) {
+            Ok(_) | Err(ProbeError::Missing(_)) => Ok(()),
+            Err(ProbeError::Value(e)) => Err(e),
+            Err(ProbeError::Other(message)) => Err(de::Error::custom(message)),
+        }
+    }
+}
+
+/// The keys `T` requires, in the order of its fields. serde names only the
+/// first one a table lacks: each one named is given a value it takes (the
+/// first of a few that fits) until serde names no more.
+fn required_fields<T: Table>() -> Vec<&'static str> {
+    // A string that is also a date; a number; a boolean; an array; a table.
+    const VALUES: [&str; 5] = ["\"2000-01-01\"", "0", "false", "[]", "{}"];
+    let read = |given: &[(&'static str, &'static str)]| {
+        let entries = given
+            .iter()
+            .map(|&(key, value)| (key, toml::de::ValueDeserializer::new(value)))
+            .collect();
+        T::deserialize(Entries::new(entries))
+    };
+    let mut given = Vec::new();
+    let mut required = Vec::new();
+    let mut next = read(&given);
+    while let Err(ProbeError::Missing(field)) = next {
+        if required.contains(&field) {
+            break;
+        }
+        required.push(field);
+        for value in VALUES {
+            given.push((field, value));
+            next = read(&given);
+            match &next {
+                Ok(_) => break,
+                Err(ProbeError::Missing(other)) if !required.contains(other) => break,
+                _ => {
+                    given.pop();
+                }
+            }
+        }
+    }
+    required
+}
+
+/// What reading a struct from [`Entries`] gave.
+#[derive(Debug)]
+enum ProbeError<E> {
+    /// A required key the table lacks.
+    Missing(&'static str),
+    /// The error of the value (toml's, with its position).
+    Value(E),
+    Other(String),
+}
+
+impl<E: fmt::Display> fmt::Display for ProbeError<E> {
+    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        match self {
+            ProbeError::Missing(field) => write!(f, "missing field `{field}`"),
+            ProbeError::Value(e) => e.fmt(f),
+            ProbeError::Other(message) => f.write_str(message),
+        }
+    }
+}
+
+impl<E: fmt::Debug + fmt::Display> std::error::Error for ProbeError<E> {}
+
+impl<E: de::Error> de::Error for ProbeError<E> {
+    fn custom<M: fmt::Display>(message: M) -> Self {
+        ProbeError::Other(message.to_string())
+    }
+    fn missing_field(field: &'static str) -> Self {
+        ProbeError::Missing(field)
+    }
+}
+
+/// A table of the given keys and values, to read a struct from.
+struct Entries<'k, D> {
+    entries: std::vec::IntoIter<(&'k str, D)>,
+    value: Option<D>,
+}
+
+impl<'k, D> Entries<'k, D> {
+    fn new(entries: Vec<(&'k str, D)>) -> Self {
+        Entries {
+            entries: entries.into_iter(),
+            value: None,
+        }
+    }
+}
+
+impl<'de, D: Deserializer<'de>> Deserializer<'de> for Entries<'_, D> {
+    type Error = ProbeError<D::Error>;
+    fn deserialize_any<V: de::Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        visitor.visit_map(self)
+    }
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string
+        bytes byte_buf option unit unit_struct newtype_struct seq tuple
+        tuple_struct map struct enum identifier ignored_any
+    }
+}
+
+impl<'de, D: Deserializer<'de>> MapAccess<'de> for Entries<'_, D> {
+    type Error = ProbeError<D::Error>;
+    fn next_key_seed<K: DeserializeSeed<'de>>(
+        &mut self,
+        seed: K,
+    ) -> Result<Option<K::Value>, Self::Error> {
+        match self.entries.next() {
+            Some((key, value)) => {
+                self.value = Some(value);
+                seed.deserialize(de::value::StrDeserializer::new(key))
+                    .map(Some)
+            }
+            None => Ok(None),
+        }
+    }
+    fn next_value_seed<V: DeserializeSeed<'de>>(
+        &mut self,
+        seed: V,
+    ) -> Result<V::Value, Self::Error> {
+        match self.value.take() {
+            Some(value) => seed.deserialize(value).map_err(ProbeError::Value),
+            None => Err(de::Error::custom("no value")),
+        }
+    }
+}
+
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     fn file(t: &str) -> SourceFile {
@@ -327,10 +963,225 @@ mod tests {
         struct T {
             title: String,
         }
+        impl Table for T {}
         let f = file("+++\n\ntitle = = 3\n+++\n");
         let s = split(&f).unwrap();
         let e = parse::<T>(&f, &s).unwrap_err();
-        assert_eq!(e.line, 3);
+        assert_eq!(e.len(), 1, "{e:?}");
+        assert_eq!(e[0].line, 3);
+    }
+
+    use crate::content::model::{AnnotationSpec, ArticleMeta, EntityMeta, PageMeta, Sidecar};
+
+    /// (offset, message) of each problem of `text` read as `T`.
+    fn problems<T: Table>(text: &str) -> Vec<(usize, String)> {
+        check::<T>(text)
+            .into_iter()
+            .map(|p| (p.offset, p.message))
+            .collect()
+    }
+
+    #[test]
+    fn every_unknown_key_and_wrong_value_of_a_table_is_a_problem() {
+        let text =
+            "title = \"D\"\ndate = 2025-01-04\ntagz = [\"a\"]\nsumary = \"x\"\ndraft = \"yes\"\n";
+        let p = check::<ArticleMeta>(text);
+        let at: Vec<(usize, bool)> = p.iter().map(|p| (p.offset, p.unknown_key)).collect();
+        let line = |n: usize| {
+            text.split_inclusive('\n')
+                .take(n - 1)
+                .map(str::len)
+                .sum::<usize>()
+        };
+        assert_eq!(
+            at,
+            [(line(3), true), (line(4), true), (line(5) + 8, false)],
+            "{p:?}"
+        );
+        assert!(p[0]
+            .message
+            .starts_with("unknown field `tagz`, expected one of `title`, `date`"));
+        assert!(p[1].message.starts_with("unknown field `sumary`"));
+        assert_eq!(
+            p[2].message,
+            "invalid type: string \"yes\", expected a boolean"
+        );
+        // A valid document has none; a syntax error is one.
+        assert!(check::<ArticleMeta>("title = \"D\"\ndate = 2025-01-04\n").is_empty());
+        assert_eq!(problems::<ArticleMeta>("title = = 1\nx = 1\n").len(), 1);
+    }
+
+    #[test]
+    fn every_table_of_an_array_of_tables_is_checked() {
+        let text = "[[annotations]]\nqoute = \"a\"\nnote = 1\n[[annotations]]\nquote = \"b\"\nentiy = \"e\"\n";
+        let p = problems::<Sidecar>(text);
+        let msgs: Vec<&str> = p
+            .iter()
+            .map(|(_, m)| m.split(',').next().unwrap())
+            .collect();
+        assert_eq!(
+            msgs,
+            [
+                "unknown field `qoute`",
+                "invalid type: integer `1`",
+                "unknown field `entiy`"
+            ],
+            "{p:?}"
+        );
+        assert_eq!(&text[p[2].0..p[2].0 + 5], "entiy");
+        // A table that lacks `quote`, and nothing else.
+        let p =
+            problems::<Sidecar>("[[annotations]]\nnote = \"n\"\n[[annotations]]\nnote = \"m\"\n");
+        assert_eq!(
+            p,
+            [
+                (0, "missing field `quote`".to_string()),
+                (27, "missing field `quote`".to_string())
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_keys_are_named_all_at_once() {
+        let p = problems::<ArticleMeta>("tags = []\n");
+        let msgs: Vec<&str> = p.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(msgs, ["missing field `title`", "missing field `date`"]);
+        // As serde does, only in a table whose keys are otherwise right:
+        // not beside a misspelt key, nor beside a wrong value.
+        let p = problems::<ArticleMeta>("titel = \"x\"\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert!(p[0].1.starts_with("unknown field `titel`"), "{p:?}");
+        let p = problems::<ArticleMeta>("title = 1\n");
+        let msgs: Vec<&str> = p.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(msgs, ["invalid type: integer `1`, expected a string"]);
+        // A table's own keys count, not those of the tables in it.
+        let p = problems::<ArticleMeta>("[[annotations]]\nquote = 1\n");
+        let msgs: Vec<&str> = p.iter().map(|(_, m)| m.as_str()).collect();
+        assert_eq!(
+            msgs,
+            [
+                "missing field `title`",
+                "missing field `date`",
+                "invalid type: integer `1`, expected a string"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_keys_of_a_table_are_serdes_own() {
+        assert_eq!(
+            shape_of::<ArticleMeta>(),
+            (
+                "ArticleMeta",
+                &[
+                    "title",
+                    "date",
+                    "slug",
+                    "authors",
+                    "source",
+                    "tags",
+                    "summary",
+                    "draft",
+                    "entities",
+                    "no_autolink",
+                    "annotations"
+                ][..]
+            )
+        );
+        assert_eq!(shape_of::<Sidecar>().1, ["annotations"]);
+        assert_eq!(required_fields::<ArticleMeta>(), ["title", "date"]);
+        assert_eq!(required_fields::<EntityMeta>(), ["name"]);
+        assert_eq!(required_fields::<PageMeta>(), ["title"]);
+        assert_eq!(required_fields::<AnnotationSpec>(), ["quote"]);
+        assert!(required_fields::<Sidecar>().is_empty());
+    }
+
+    /// The keys `T` requires (for the tests of other modules).
+    pub(crate) fn required<T: Table>() -> Vec<&'static str> {
+        required_fields::<T>()
+    }
+
+    /// For each key of `T`, a value that holds two unknown keys wherever a
+    /// table can be in it is either refused as a whole or has both keys
+    /// reported: a field holding tables that are not checked key by key
+    /// (see [`Table::check_value`]) would report only the first one, or
+    /// none if its struct takes unknown keys.
+    pub(crate) fn assert_tables_are_checked_key_by_key<T: Table>() {
+        for field in shape_of::<T>().1 {
+            for value in [
+                "{ zzz1 = 1, zzz2 = 2 }",
+                "[{ zzz1 = 1, zzz2 = 2 }]",
+                "{ k = { zzz1 = 1, zzz2 = 2 } }",
+            ] {
+                let doc = format!("{field} = {value}\n");
+                let p = check::<T>(&doc);
+                let named = |k: &str| p.iter().any(|p| p.message.contains(k));
+                let at_value = p.iter().any(|p| p.offset >= field.len() + 3);
+                assert!(
+                    named("zzz1") == named("zzz2") && (named("zzz1") || at_value),
+                    "{doc}: {p:?}"
+                );
+            }
+        }
+    }
+
+    mod any_document {
+        use super::*;
+        use proptest::prelude::*;
+
+        /// Lines of front matter, right and wrong, in any order.
+        const LINES: &[&str] = &[
+            "title = \"A\"",
+            "title = 1",
+            "date = 2025-01-01",
+            "date = \"someday\"",
+            "tags = [\"a\"]",
+            "tags = \"a\"",
+            "tagz = 1",
+            "draft = true",
+            "draft = \"yes\"",
+            "entities = [1, \"e\"]",
+            "x.y = 1",
+            "summary = { a = 1 }",
+            "[[annotations]]",
+            "quote = \"q\"",
+            "quote = 2025-01-01",
+            "note = \"n\"",
+            "qoute = \"q\"",
+            "[extra]",
+            "annotations = [{ note = 1 }, 3]",
+            "= 1",
+        ];
+
+        proptest! {
+            #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+            /// The check finds a problem exactly when serde refuses the
+            /// document, and at most one when it does not parse.
+            #[test]
+            fn problems_exactly_when_serde_refuses(
+                ix in proptest::collection::vec(0..LINES.len(), 0..12)
+            ) {
+                let doc: String = ix.iter().map(|&i| format!("{}\n", LINES[i])).collect();
+                let p = check::<ArticleMeta>(&doc);
+                let read = toml::from_str::<ArticleMeta>(&doc);
+                prop_assert_eq!(p.is_empty(), read.is_ok(), "{}: {:?}", doc, p);
+                if doc.parse::<toml::Table>().is_err() {
+                    prop_assert_eq!(p.len(), 1, "{}: {:?}", doc, p);
+                }
+                for q in &p {
+                    prop_assert!(q.offset <= doc.len());
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn front_matter_tables_are_checked_key_by_key() {
+        assert_tables_are_checked_key_by_key::<ArticleMeta>();
+        assert_tables_are_checked_key_by_key::<EntityMeta>();
+        assert_tables_are_checked_key_by_key::<PageMeta>();
+        assert_tables_are_checked_key_by_key::<Sidecar>();
+        assert_tables_are_checked_key_by_key::<AnnotationSpec>();
     }
 
     #[test]

@@ -14,7 +14,6 @@ pub use source::{Source, SourceFile};
 use crate::config::Config;
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use rayon::prelude::*;
-use serde::Deserialize;
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 
@@ -380,7 +379,7 @@ fn load_article(root: &Path, rel: &Path, sidecar: Option<&PathBuf>, drafts: bool
     };
     let meta: ArticleMeta = match frontmatter::parse(&file, &split) {
         Ok(m) => m,
-        Err(d) => return (None, vec![d], Some((file.clone(), split.body))),
+        Err(d) => return (None, d, Some((file.clone(), split.body))),
     };
     if meta.draft && !drafts {
         return (None, diags, None);
@@ -410,26 +409,18 @@ fn load_article(root: &Path, rel: &Path, sidecar: Option<&PathBuf>, drafts: bool
         })
         .collect();
     if let Some(side) = sidecar {
-        #[derive(Deserialize)]
-        #[serde(deny_unknown_fields)]
-        struct Sidecar {
-            #[serde(default)]
-            annotations: Vec<AnnotationSpec>,
-        }
         match SourceFile::read(root, side) {
-            Ok(sf) => {
-                match toml::from_str::<Sidecar>(&sf.text) {
-                    Ok(s) => annotations.extend(s.annotations.into_iter().enumerate().map(
-                        |(i, spec)| Annotation {
-                            spec,
-                            file: sf.clone(),
-                            toml_offset: 0,
-                            index: i + 1,
-                        },
-                    )),
-                    Err(e) => diags.push(crate::config::toml_error(&sf.path, &sf.text, 0, &e)),
+            Ok(sf) => match frontmatter::parse_sidecar(&sf) {
+                Ok(specs) => {
+                    annotations.extend(specs.into_iter().enumerate().map(|(i, spec)| Annotation {
+                        spec,
+                        file: sf.clone(),
+                        toml_offset: 0,
+                        index: i + 1,
+                    }))
                 }
-            }
+                Err(d) => diags.extend(d),
+            },
             Err(d) => diags.push(d),
         }
     }
@@ -465,7 +456,7 @@ fn load_entity(root: &Path, rel: &Path, config: &Config) -> LoadedFile<Entity> {
     let broken = Some((file.clone(), split.body));
     let meta: EntityMeta = match frontmatter::parse(&file, &split) {
         Ok(m) => m,
-        Err(d) => return (None, vec![d], broken),
+        Err(d) => return (None, d, broken),
     };
     let mut diags = Vec::new();
     let id = stem(rel);
@@ -551,7 +542,7 @@ fn load_page(root: &Path, rel: &Path) -> LoadedFile<Page> {
     let broken = Some((file.clone(), split.body));
     let meta: PageMeta = match frontmatter::parse(&file, &split) {
         Ok(m) => m,
-        Err(d) => return (None, vec![d], broken),
+        Err(d) => return (None, d, broken),
     };
     let (slug, slug_at) = match &meta.slug {
         Some(s) => (

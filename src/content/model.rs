@@ -1,7 +1,7 @@
 //! What the loader gives: articles, entities and pages with their parsed
 //! front matter, each keeping its source file for later diagnostics.
 
-use super::frontmatter::Date;
+use super::frontmatter::{Date, Table, Value};
 use super::source::{Source, SourceFile};
 use crate::diagnostics::{Diagnostic, Severity};
 use serde::Deserialize;
@@ -77,6 +77,27 @@ pub struct AnnotationSpec {
     pub note: Option<toml::Spanned<String>>,
 }
 
+impl Table for AnnotationSpec {}
+
+/// A sidecar file, `NAME.annotations.toml` beside `NAME.md`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Sidecar {
+    #[serde(default)]
+    pub annotations: Vec<AnnotationSpec>,
+}
+
+impl Table for Sidecar {
+    fn check_value<'de, A: serde::de::MapAccess<'de>>(
+        value: Value<'_, 'de, A, Self>,
+    ) -> Result<(), A::Error> {
+        match value.key() {
+            "annotations" => value.tables::<AnnotationSpec>(),
+            _ => value.field(),
+        }
+    }
+}
+
 /// An annotation with the file it was written in.
 #[derive(Debug, Clone)]
 pub struct Annotation {
@@ -122,6 +143,17 @@ pub struct ArticleMeta {
     pub no_autolink: Vec<toml::Spanned<String>>,
     #[serde(default)]
     pub annotations: Vec<AnnotationSpec>,
+}
+
+impl Table for ArticleMeta {
+    fn check_value<'de, A: serde::de::MapAccess<'de>>(
+        value: Value<'_, 'de, A, Self>,
+    ) -> Result<(), A::Error> {
+        match value.key() {
+            "annotations" => value.tables::<AnnotationSpec>(),
+            _ => value.field(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -170,6 +202,8 @@ pub struct EntityMeta {
     #[serde(default)]
     pub links: Vec<String>,
 }
+
+impl Table for EntityMeta {}
 
 #[derive(Debug, Clone)]
 pub struct Entity {
@@ -224,6 +258,8 @@ pub struct PageMeta {
     #[serde(default)]
     pub weight: Option<i64>,
 }
+
+impl Table for PageMeta {}
 
 #[derive(Debug, Clone)]
 pub struct Page {
