@@ -104,12 +104,10 @@ pub fn load_pages(
         }
         pages.extend(page.filter(|page| drafts || !page.meta.draft));
     }
-    pages.sort_by(|a, b| {
-        (a.meta.weight.is_none(), a.meta.weight, &a.meta.title).cmp(&(
-            b.meta.weight.is_none(),
-            b.meta.weight,
-            &b.meta.title,
-        ))
+    // Titles in reading order (accents and case aside), as other lists.
+    pages.sort_by_cached_key(|p| {
+        let weight = p.meta.weight;
+        (weight.is_none(), weight, crate::collate::key(&p.meta.title))
     });
     pages
 }
