@@ -93,3 +93,35 @@ fn control_characters_never_reach_pages_or_feed() {
         .page("articles/w/index.html")
         .contains("First line second  line."));
 }
+
+#[test]
+fn front_matter_urls_left_unlinked_are_warned_about() {
+    // Once silently dropped (`links`) or shown as text (`source`).
+    let site = Site::new()
+        .file(
+            "content/entities/places/paris.md",
+            "+++\nname = \"Paris\"\nlinks = [\"https://paris.fr/\", \"javascript:alert(1)\"]\n+++\nA city.\n",
+        )
+        .file(
+            "content/articles/a.md",
+            "+++\ntitle = \"A\"\ndate = 2025-01-01\nsource = \"data:text/html,x\"\n+++\nParis.\n",
+        )
+        .file(
+            "content/articles/b.md",
+            "+++\ntitle = \"B\"\ndate = 2025-01-02\nsource = \"Le Monde, print: p. 3\"\n+++\nParis.\n",
+        );
+    for run in [site.build(&[]), site.run(&["check"])] {
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        for (at, what) in [
+            ("content/entities/places/paris.md:3:32: warning: link `javascript:alert(1)` is not linked", "links"),
+            ("content/articles/a.md:4:11: warning: source `data:text/html,x` is not linked", "source"),
+        ] {
+            assert!(run.stderr.contains(at), "{what}: {}", run.stderr);
+        }
+        assert!(!run.stderr.contains("b.md"), "{}", run.stderr);
+    }
+    let run = site.build(&[]);
+    assert!(run
+        .page("entities/paris/index.html")
+        .contains("https://paris.fr/"));
+}

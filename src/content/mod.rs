@@ -320,6 +320,23 @@ fn stem(path: &Path) -> String {
     }
 }
 
+/// Warnings for the URLs of front matter (`source`: true for an article's
+/// source, false for an entity's `links`) that the pages leave unlinked,
+/// each at the URL if it stands there as written.
+fn front_matter_urls<'a>(
+    file: &SourceFile,
+    split: &frontmatter::Split,
+    urls: impl Iterator<Item = (&'a String, bool)>,
+) -> Vec<Diagnostic> {
+    let toml = &file.text[split.toml.0..split.toml.1];
+    urls.filter_map(|(url, source)| {
+        let problem = crate::render::url::front_matter_url_problem(url, source)?;
+        let at = split.toml.0 + toml.find(url.as_str()).unwrap_or(0);
+        Some(file.warning(at, problem))
+    })
+    .collect()
+}
+
 /// `2025-09-03-rubio-visit` → `rubio-visit`.
 pub fn strip_date_prefix(stem: &str) -> &str {
     let b = stem.as_bytes();
@@ -382,6 +399,11 @@ fn load_article(root: &Path, rel: &Path, sidecar: Option<&PathBuf>, drafts: bool
     if meta.draft && !drafts {
         return (None, diags, None);
     }
+    diags.extend(front_matter_urls(
+        &file,
+        &split,
+        meta.source.iter().map(|s| (s, true)),
+    ));
     let (slug, slug_at) = match &meta.slug {
         Some(s) => (
             s.get_ref().clone(),
@@ -456,7 +478,7 @@ fn load_entity(root: &Path, rel: &Path, config: &Config) -> LoadedFile<Entity> {
         Ok(m) => m,
         Err(d) => return (None, d, broken),
     };
-    let mut diags = Vec::new();
+    let mut diags = front_matter_urls(&file, &split, meta.links.iter().map(|l| (l, false)));
     let id = stem(rel);
     if id.is_empty()
         || !id
@@ -513,7 +535,7 @@ fn load_entity(root: &Path, rel: &Path, config: &Config) -> LoadedFile<Entity> {
         }
     };
     match kind {
-        Some(kind) if diags.is_empty() => {
+        Some(kind) if !diags.iter().any(Diagnostic::is_error) => {
             let entity = Entity {
                 id,
                 kind,

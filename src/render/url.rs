@@ -44,6 +44,31 @@ pub fn allowed(url: &str, image: bool) -> bool {
     }
 }
 
+/// Whether an entity's `links` entry is linked: an absolute `http`,
+/// `https` or `mailto` URL (what a list of external references holds).
+pub fn safe_link(url: &str) -> bool {
+    matches!(scheme(url).as_deref(), Some("http" | "https" | "mailto"))
+}
+
+/// What is wrong with front matter URL `url` that the pages leave unlinked,
+/// if anything: `links` entries must pass [`safe_link`]; a `source` is
+/// linked when it is an `http(s)` URL and shown as text otherwise (a
+/// citation), so only one with another scheme (`javascript:`) is wrong.
+pub fn front_matter_url_problem(url: &str, source: bool) -> Option<String> {
+    let written_as_url = !url.trim().contains(char::is_whitespace);
+    let scheme = scheme(url).filter(|_| written_as_url);
+    let ok = match (source, scheme.as_deref()) {
+        (true, None | Some("http" | "https")) => true,
+        (true, Some(_)) => false,
+        (false, _) => safe_link(url),
+    };
+    (!ok).then(|| {
+        let what = if source { "source" } else { "link" };
+        let kept = if source { "http and https" } else { "http, https and mailto" };
+        format!("{what} `{url}` is not linked: only {kept} URLs are, so that nothing here runs in a reader's browser")
+    })
+}
+
 /// `url` as the site writes it when published under `base_path` (`/`, or
 /// `/repo/` for `https://user.github.io/repo/`). A root-relative URL, one
 /// that starts with a single `/`, means "from the root of this site": it
@@ -76,6 +101,18 @@ pub fn under_base<'a>(url: &'a str, base_path: &str) -> Cow<'a, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn front_matter_urls_that_would_not_be_linked() {
+        assert!(front_matter_url_problem("https://x.org/", false).is_none());
+        assert!(front_matter_url_problem("mailto:a@x.org", false).is_none());
+        assert!(front_matter_url_problem("javascript:alert(1)", false).is_some());
+        assert!(front_matter_url_problem("x.org/page", false).is_some());
+        assert!(front_matter_url_problem("HTTP://X.ORG", true).is_none());
+        assert!(front_matter_url_problem("The Times, print edition: p. 3", true).is_none());
+        assert!(front_matter_url_problem(" javascript:alert(1)", true).is_some());
+        assert!(front_matter_url_problem("data:text/html,x", true).is_some());
+    }
 
     #[test]
     fn root_relative_urls_get_the_base_path() {

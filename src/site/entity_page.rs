@@ -3,7 +3,7 @@
 
 use super::capitalise;
 use super::pages::{
-    object, page_count, page_range, paginator, safe_link, Ctx, ENTITY_PAGE_SIZE, SNIPPETS_SHOWN,
+    object, page_count, page_range, paginator, Ctx, ENTITY_PAGE_SIZE, SNIPPETS_SHOWN,
 };
 use super::OutputFile;
 use crate::diagnostics::Diagnostic;
@@ -34,7 +34,12 @@ pub(super) fn entity_pages(cx: &Ctx, e: usize) -> Result<Vec<Option<OutputFile>>
     let wikidata_ok = !wikidata.is_empty()
         && wikidata.starts_with('Q')
         && wikidata[1..].bytes().all(|b| b.is_ascii_digit());
-    let links: Vec<&String> = ent.meta.links.iter().filter(|l| safe_link(l)).collect();
+    let links: Vec<&String> = ent
+        .meta
+        .links
+        .iter()
+        .filter(|l| crate::render::url::safe_link(l))
+        .collect();
     let entity = json!({
         "id": ent.id, "name": ent.meta.name, "kind": ent.kind, "kind_label": kind_label,
         "summary": ent.meta.summary, "description": format!("{}{}", description.body, description.notes),

@@ -346,12 +346,6 @@ impl<'a> Ctx<'a> {
     }
 }
 
-/// Only links a reader can safely follow.
-pub fn safe_link(url: &str) -> bool {
-    let u = url.trim().to_ascii_lowercase();
-    u.starts_with("https://") || u.starts_with("http://") || u.starts_with("mailto:")
-}
-
 /// How many pages `n` items make at `size` a page (at least one).
 pub(super) fn page_count(n: usize, size: usize) -> usize {
     n.div_ceil(size).max(1)
