@@ -64,7 +64,14 @@ pub fn find(blocks: &[Block], quote: &str, prefix: Option<&str>, suffix: Option<
 /// What [`find`] answers for each query, in order, from one pass of one
 /// automaton over the text.
 pub fn find_all(blocks: &[Block], queries: &[Query]) -> Vec<Found> {
-    locate(blocks, queries, true)
+    locate(blocks, queries, FEW)
+}
+
+/// [`find_all`] with the automaton however few the queries (for tests of
+/// that path).
+#[cfg(test)]
+pub fn find_all_together(blocks: &[Block], queries: &[Query]) -> Vec<Found> {
+    locate(blocks, queries, 0)
 }
 
 /// The same answers as [`find_all`], by scanning the text for each distinct
@@ -72,11 +79,15 @@ pub fn find_all(blocks: &[Block], queries: &[Query]) -> Vec<Found> {
 /// `find_all` is tested against, and what it falls back on for a text whose
 /// white space is not folded to single spaces.
 pub fn find_all_by_scanning(blocks: &[Block], queries: &[Query]) -> Vec<Found> {
-    locate(blocks, queries, false)
+    locate(blocks, queries, usize::MAX)
 }
 
 /// How many of the places a quote was found a message shows.
 const SHOWN: usize = 4;
+
+/// Up to this many distinct quotes and prefix/suffix combinations, an
+/// article's annotations are found by a scan each (see [`locate`]).
+const FEW: usize = 16;
 
 /// How many places something was found, and the first [`SHOWN`] of them in
 /// reading order.
@@ -106,7 +117,9 @@ struct Key {
     suffix: Option<String>,
 }
 
-fn locate(blocks: &[Block], queries: &[Query], together: bool) -> Vec<Found> {
+/// The answers to `queries`: by one automaton when there are more than
+/// `few` distinct strings to find, else by a scan each.
+fn locate(blocks: &[Block], queries: &[Query], few: usize) -> Vec<Found> {
     // Distinct quotes and distinct contexts: annotations that share them
     // share their work and their answer.
     let mut quotes: Vec<String> = Vec::new();
@@ -142,6 +155,9 @@ fn locate(blocks: &[Block], queries: &[Query], together: bool) -> Vec<Found> {
         of_query.push(Some((quote, key)));
     }
     drop(key_ids);
+    // A few quotes (most sidecars) are found faster by a scan each than by
+    // building an automaton for them; past a few dozen the automaton wins.
+    let together = quotes.len() + keys.len() > few;
     let (by_quote, by_key) = (together && blocks.iter().all(|b| single_spaced(&b.text)))
         .then(|| tally_together(blocks, &quotes, &keys))
         .flatten()

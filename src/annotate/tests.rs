@@ -569,7 +569,9 @@ mod naive_counts {
 mod standoff_together {
     use super::*;
     use crate::annotate::doc::{self, Block};
-    use crate::annotate::standoff::{closest, find, find_all, find_all_by_scanning, Found, Query};
+    use crate::annotate::standoff::{
+        closest, find, find_all, find_all_by_scanning, find_all_together, Found, Query,
+    };
     use proptest::prelude::*;
 
     fn blocks(md: &str) -> Vec<Block> {
@@ -590,10 +592,12 @@ mod standoff_together {
         Found::One((b, i, i + s.len()))
     }
 
-    /// `find_all`, checked against the scan and against `find` one by one.
+    /// `find_all`, checked against the scan, the automaton and `find` one
+    /// by one.
     fn all(blocks: &[Block], queries: &[Query]) -> Vec<Found> {
         let found = find_all(blocks, queries);
         assert_eq!(found, find_all_by_scanning(blocks, queries));
+        assert_eq!(found, find_all_together(blocks, queries));
         for (query, f) in queries.iter().zip(&found) {
             assert_eq!(
                 &find(blocks, query.quote, query.prefix, query.suffix),
@@ -759,7 +763,7 @@ mod standoff_together {
             text: "x  the\u{a0} envoy\ty".into(),
             ..Block::default()
         }];
-        let found = find_all(
+        let found = find_all_together(
             &b,
             &[
                 q("the", Some("x"), None),
@@ -942,7 +946,7 @@ mod standoff_together {
                 .iter()
                 .map(|(quote, p, x)| q(quote, p.as_deref(), x.as_deref()))
                 .collect();
-            prop_assert_eq!(find_all(&b, &queries), find_all_by_scanning(&b, &queries));
+            prop_assert_eq!(find_all_together(&b, &queries), find_all_by_scanning(&b, &queries));
         }
 
         /// The closest passage is the one the full comparison of every window finds.
