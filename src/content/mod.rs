@@ -382,19 +382,26 @@ type LoadedFile<T> = (Option<T>, Vec<Diagnostic>, Option<Unparsed>);
 
 type LoadedArticle = LoadedFile<Article>;
 
+/// Reads `rel`, splits off its front matter and parses it as `T`; or what
+/// its loader gives for a file that fails there (with its body to check
+/// when only the front matter is broken).
+fn read_front_matter<T: frontmatter::Table, U>(
+    root: &Path,
+    rel: &Path,
+) -> Result<(Source, frontmatter::Split, T), LoadedFile<U>> {
+    let file = SourceFile::read(root, rel).map_err(|d| (None, vec![d], None))?;
+    let split = frontmatter::split(&file).map_err(|d| (None, vec![d], None))?;
+    match frontmatter::parse(&file, &split) {
+        Ok(meta) => Ok((file, split, meta)),
+        Err(d) => Err((None, d, Some((file.clone(), split.body)))),
+    }
+}
+
 fn load_article(root: &Path, rel: &Path, sidecar: Option<&PathBuf>, drafts: bool) -> LoadedArticle {
     let mut diags = Vec::new();
-    let file = match SourceFile::read(root, rel) {
-        Ok(f) => f,
-        Err(d) => return (None, vec![d], None),
-    };
-    let split = match frontmatter::split(&file) {
-        Ok(s) => s,
-        Err(d) => return (None, vec![d], None),
-    };
-    let meta: ArticleMeta = match frontmatter::parse(&file, &split) {
-        Ok(m) => m,
-        Err(d) => return (None, d, Some((file.clone(), split.body))),
+    let (file, split, meta) = match read_front_matter::<ArticleMeta, _>(root, rel) {
+        Ok(read) => read,
+        Err(failed) => return failed,
     };
     if meta.draft && !drafts {
         return (None, diags, None);
@@ -465,19 +472,11 @@ fn load_article(root: &Path, rel: &Path, sidecar: Option<&PathBuf>, drafts: bool
 }
 
 fn load_entity(root: &Path, rel: &Path, config: &Config) -> LoadedFile<Entity> {
-    let file = match SourceFile::read(root, rel) {
-        Ok(f) => f,
-        Err(d) => return (None, vec![d], None),
-    };
-    let split = match frontmatter::split(&file) {
-        Ok(s) => s,
-        Err(d) => return (None, vec![d], None),
+    let (file, split, meta) = match read_front_matter::<EntityMeta, _>(root, rel) {
+        Ok(read) => read,
+        Err(failed) => return failed,
     };
     let broken = Some((file.clone(), split.body));
-    let meta: EntityMeta = match frontmatter::parse(&file, &split) {
-        Ok(m) => m,
-        Err(d) => return (None, d, broken),
-    };
     let mut diags = front_matter_urls(&file, &split, meta.links.iter().map(|l| (l, false)));
     let id = stem(rel);
     if id.is_empty()
@@ -551,19 +550,11 @@ fn load_entity(root: &Path, rel: &Path, config: &Config) -> LoadedFile<Entity> {
 }
 
 fn load_page(root: &Path, rel: &Path) -> LoadedFile<Page> {
-    let file = match SourceFile::read(root, rel) {
-        Ok(f) => f,
-        Err(d) => return (None, vec![d], None),
-    };
-    let split = match frontmatter::split(&file) {
-        Ok(s) => s,
-        Err(d) => return (None, vec![d], None),
+    let (file, split, meta) = match read_front_matter::<PageMeta, _>(root, rel) {
+        Ok(read) => read,
+        Err(failed) => return failed,
     };
     let broken = Some((file.clone(), split.body));
-    let meta: PageMeta = match frontmatter::parse(&file, &split) {
-        Ok(m) => m,
-        Err(d) => return (None, d, broken),
-    };
     let (slug, slug_at) = match &meta.slug {
         Some(s) => (
             s.get_ref().clone(),

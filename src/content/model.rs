@@ -91,10 +91,17 @@ impl Table for Sidecar {
     fn check_value<'de, A: serde::de::MapAccess<'de>>(
         value: Value<'_, 'de, A, Self>,
     ) -> Result<(), A::Error> {
-        match value.key() {
-            "annotations" => value.tables::<AnnotationSpec>(),
-            _ => value.field(),
-        }
+        with_annotations(value)
+    }
+}
+
+/// Checks a value of a table that holds `[[annotations]]` tables.
+fn with_annotations<'de, A: serde::de::MapAccess<'de>, T: Table>(
+    value: Value<'_, 'de, A, T>,
+) -> Result<(), A::Error> {
+    match value.key() {
+        "annotations" => value.tables::<AnnotationSpec>(),
+        _ => value.field(),
     }
 }
 
@@ -149,10 +156,7 @@ impl Table for ArticleMeta {
     fn check_value<'de, A: serde::de::MapAccess<'de>>(
         value: Value<'_, 'de, A, Self>,
     ) -> Result<(), A::Error> {
-        match value.key() {
-            "annotations" => value.tables::<AnnotationSpec>(),
-            _ => value.field(),
-        }
+        with_annotations(value)
     }
 }
 
