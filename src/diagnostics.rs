@@ -119,7 +119,7 @@ impl fmt::Display for Diagnostic {
             let (shown, caret) = window(&self.line_text, self.column.saturating_sub(1));
             writeln!(f, "{pad} |")?;
             writeln!(f, "{gutter} | {shown}")?;
-            writeln!(f, "{pad} | {}^", " ".repeat(caret))?;
+            writeln!(f, "{pad} | {}^", " ".repeat(display_width(&shown, caret)))?;
         }
         for note in &self.notes {
             writeln!(f, "  = {note}")?;
@@ -164,6 +164,17 @@ fn window(line: &str, col: usize) -> (String, usize) {
         shown.push('…');
     }
     (shown, col - start + usize::from(start > 0))
+}
+
+/// How many terminal columns the first `chars` characters of `shown` take:
+/// a combining accent none, a CJK character or an emoji two.
+fn display_width(shown: &str, chars: usize) -> usize {
+    use unicode_width::UnicodeWidthChar;
+    shown
+        .chars()
+        .take(chars)
+        .map(|c| c.width().unwrap_or(0))
+        .sum()
 }
 
 /// The problems found in one run, in a stable order.
@@ -275,6 +286,19 @@ mod tests {
     }
 
     #[test]
+    fn the_caret_stands_under_the_column_as_a_terminal_shows_it() {
+        // A decomposed accent takes no column, a CJK character two.
+        let text = "Culiaca\u{301}n 漢字 [[x]]\n";
+        let d = Diagnostic::error_at(Path::new("a.md"), text, text.find("[[").unwrap(), "bad");
+        let s = d.to_string();
+        assert!(s.starts_with("a.md:1:14: error: bad\n"), "{s}");
+        assert!(
+            s.contains("\n  | ") && s.contains(&format!("  | {}^", " ".repeat(14))),
+            "{s}"
+        );
+    }
+
+    #[test]
     fn a_long_line_is_shown_as_a_window_around_the_column() {
         // 100 KB on one line, accents and CJK before and after the error.
         let line = format!("{}[[bad]]{}", "é漢x".repeat(20_000), "ñ字y".repeat(13_000));
@@ -292,9 +316,13 @@ mod tests {
         );
         assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
         assert!(shown.contains("[[bad]]"));
-        // The caret is under the `[` of `[[bad]]`, counted in characters.
-        let at = caret.chars().count() - 1;
+        // The caret is under the `[` of `[[bad]]`, in terminal columns
+        // (漢 takes two).
+        let columns = caret.chars().count() - 1;
         assert!(caret.ends_with('^') && caret[..caret.len() - 1].trim().is_empty());
+        let at = (0..=shown.chars().count())
+            .find(|&n| display_width(shown, n) == columns)
+            .unwrap();
         assert_eq!(
             shown.chars().skip(at).take(7).collect::<String>(),
             "[[bad]]"

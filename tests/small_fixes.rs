@@ -121,9 +121,19 @@ fn an_error_on_a_very_long_line_shows_a_window_around_it() {
     let caret = lines[at + 1].strip_prefix("  | ").expect("the caret");
     assert!(shown.chars().count() <= 120, "{shown}");
     assert!(shown.starts_with('…') && shown.ends_with('…'), "{shown}");
+    // The caret is under the `[`, in terminal columns (漢 takes two).
     let n = caret.chars().count() - 1;
     assert!(caret.ends_with('^') && caret[..n].chars().all(|c| c == ' '));
-    let under: String = shown.chars().skip(n).take(10).collect();
+    let mut columns = 0;
+    let at = shown
+        .chars()
+        .position(|c| {
+            let here = columns == n;
+            columns += unicode_width::UnicodeWidthChar::width(c).unwrap_or(0);
+            here
+        })
+        .expect("the caret's column");
+    let under: String = shown.chars().skip(at).take(10).collect();
     assert_eq!(under, "[[nobody]]", "{shown}\n{caret}");
     // The error was not reported twice.
     assert_eq!(run.stderr.matches("unknown entity").count(), 1);
