@@ -731,3 +731,26 @@ fn an_edit_whose_output_clashes_is_a_broken_edit() {
         .text()
         .contains("Untagged again."));
 }
+
+#[test]
+fn an_edit_that_breaks_the_front_matter_shows_the_body_errors_too() {
+    // As a build does: once only the front matter's error was shown.
+    let f = Fixture::new();
+    let s = Server::start(&f.root());
+    let mut events = Events::open(s.port);
+    f.write(
+        "content/articles/a.md",
+        "+++\ntitle = \"A\"\ndate = 2025-01-01\ncolour = \"red\"\n+++\nSee [[nobody]].\n",
+    );
+    events.wait_for("event: broken");
+    let errors = s.status()["errors"].as_str().unwrap().to_string();
+    assert!(
+        errors.contains("content/articles/a.md:4:1: error: unknown field `colour`"),
+        "{errors}"
+    );
+    assert!(
+        errors.contains("content/articles/a.md:6:5: error: unknown entity `nobody`"),
+        "{errors}"
+    );
+    assert_eq!(errors, build_errors(&f)[..errors.len()], "{errors}");
+}

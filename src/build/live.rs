@@ -273,12 +273,17 @@ impl LiveSite {
             if !self.opts.root.join(md).is_file() {
                 return Ok(None); // deleted
             }
-            let (article, mut d) = content::load_one_article(&self.opts.root, md, self.opts.drafts);
+            let (article, mut d, broken) =
+                content::load_one_article(&self.opts.root, md, self.opts.drafts);
             let Some(mut article) = article else {
                 if d.is_empty() {
                     return Ok(None); // now a draft
                 }
                 errors.extend(d);
+                // Front matter broken: the body's errors too, as a build.
+                if let Some((file, body)) = broken {
+                    errors.extend(super::body_errors(&file, body, &a.index, &a.config));
+                }
                 continue;
             };
             let old = &a.content.articles[*i];

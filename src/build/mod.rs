@@ -158,19 +158,7 @@ pub fn annotate_site(
     // A file not loaded for its broken front matter (article, entity or
     // page): its body's own errors, in the same run. Checked against the
     // index of the entities that did load.
-    let unparsed = |file: &Source, body: usize| {
-        let none = HashSet::new();
-        let settings = annotate::Settings {
-            mentions: true,
-            autolink: config.autolink,
-            no_autolink: &none,
-            annotations: &[],
-        };
-        let mut d = Vec::new();
-        annotate::annotate(file, body, &index, &settings, &mut d);
-        d.retain(Diagnostic::is_error);
-        d
-    };
+    let unparsed = |file: &Source, body: usize| body_errors(file, body, &index, &config);
     let entity_body_errors: Vec<Diagnostic> = broken_entities
         .par_iter()
         .flat_map_iter(|(file, body)| unparsed(file, *body))
@@ -276,6 +264,28 @@ pub fn annotate_site(
         entity_docs,
         page_docs,
     })
+}
+
+/// The errors of the body at `body` of a file not loaded for its broken
+/// front matter (article, entity or page), so that one run reports them
+/// with the front matter's: checked against the entities that did load.
+pub(super) fn body_errors(
+    file: &Source,
+    body: usize,
+    index: &EntityIndex,
+    config: &Config,
+) -> Vec<Diagnostic> {
+    let none = HashSet::new();
+    let settings = annotate::Settings {
+        mentions: true,
+        autolink: config.autolink,
+        no_autolink: &none,
+        annotations: &[],
+    };
+    let mut d = Vec::new();
+    annotate::annotate(file, body, index, &settings, &mut d);
+    d.retain(Diagnostic::is_error);
+    d
 }
 
 /// Annotates and renders one article: its mentions, notes and HTML, and

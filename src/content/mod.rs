@@ -181,15 +181,10 @@ pub fn load_articles<T: Send>(
 
 /// Reads one article, `rel` relative to `root`, with its sidecar if it has
 /// one. `None` when it cannot be read, or is a draft and `drafts` is off.
-pub fn load_one_article(
-    root: &Path,
-    rel: &Path,
-    drafts: bool,
-) -> (Option<Article>, Vec<Diagnostic>) {
+pub fn load_one_article(root: &Path, rel: &Path, drafts: bool) -> LoadedFile<Article> {
     let sidecar = sidecar_of(rel);
     let sidecar = root.join(&sidecar).is_file().then_some(sidecar);
-    let (a, d, _) = load_article(root, rel, sidecar.as_ref(), drafts);
-    (a, d)
+    load_article(root, rel, sidecar.as_ref(), drafts)
 }
 
 /// Where the sidecar of the article at `md` is (`NAME.annotations.toml`
@@ -378,7 +373,7 @@ pub fn slug_problem(slug: &str) -> Option<&'static str> {
 /// its body starts (an article: when its front matter does not parse; an
 /// entity or a page: also when a value in it is wrong, such as an unknown
 /// `kind` or a reserved slug, or when an entity's file name is no valid id).
-type LoadedFile<T> = (Option<T>, Vec<Diagnostic>, Option<Unparsed>);
+pub type LoadedFile<T> = (Option<T>, Vec<Diagnostic>, Option<Unparsed>);
 
 type LoadedArticle = LoadedFile<Article>;
 
