@@ -88,3 +88,31 @@ fn errors_in_a_note_point_into_the_note() {
         assert!(run.stderr.contains("6 | Third line with [[nobody]] here."));
     }
 }
+
+#[test]
+fn a_link_in_a_sidecar_note_is_warned_about_in_the_sidecar() {
+    // Once at line 1 of the article, a file that does not hold it.
+    let sidecar =
+        "[[annotations]]\nquote = \"Bo Li\"\nnote = \"\"\"\nSee [x](javascript:alert(1)).\"\"\"\n";
+    let run = site("Ana met Bo Li today.", sidecar).build(&[]);
+    run.assert_ok();
+    assert!(
+        run.stderr.contains(
+            "content/articles/a.annotations.toml:4:9: warning: link `javascript:alert(1)` is left out"
+        ),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn a_broken_link_written_twice_is_warned_about_at_each_place() {
+    let s = site(
+        "See [one](/nowhere/) here.\n\nAnd [two](/nowhere/) again.",
+        "",
+    );
+    let run = s.run(&["check"]);
+    for at in ["a.md:5:11: warning", "a.md:7:11: warning"] {
+        assert!(run.stderr.contains(at), "{at}: {}", run.stderr);
+    }
+}

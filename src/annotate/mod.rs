@@ -94,6 +94,9 @@ pub struct AFlow {
     /// that a standoff annotation adds names none. (A table per flow made a
     /// document of thousands of footnotes quadratic in memory.)
     pub refs: usize,
+    /// The file this flow was written in, when not the document's own (the
+    /// note of an annotation in a sidecar): for messages about its text.
+    pub file: Option<Source>,
 }
 
 impl AFlow {

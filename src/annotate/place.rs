@@ -284,6 +284,9 @@ pub(super) fn standoff_pass(
             // A note's own links stay local to it; footnotes inside a note
             // are not supported (its references resolve to nothing).
             af.refs = 0;
+            if !std::sync::Arc::ptr_eq(&a.file, file) {
+                af.file = Some(a.file.clone());
+            }
             let flow = d.flows.len();
             d.flows.push(af);
             d.notes.push(Note {
