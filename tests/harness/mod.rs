@@ -192,14 +192,16 @@ impl Run {
                         Some((a, b)) => (a.to_string(), Some(b.to_string())),
                         None => (url.clone(), None),
                     };
+                    // A query does not change the file.
+                    let path = path.split('?').next().unwrap_or("").to_string();
                     let target = if path.is_empty() {
                         p.clone()
                     } else {
-                        let abs = if path.starts_with('/') {
+                        let abs = remove_dot_segments(&if path.starts_with('/') {
                             path.clone()
                         } else {
                             format!("{page_dir}{path}")
-                        };
+                        });
                         if !abs.starts_with(base_path) {
                             broken.push(format!("{p}: {url} leaves {base_path}"));
                             continue;
@@ -226,6 +228,29 @@ impl Run {
         }
         assert!(broken.is_empty(), "broken links:\n{}", broken.join("\n"));
     }
+}
+
+/// An absolute URL path with its `.` and `..` segments applied.
+fn remove_dot_segments(path: &str) -> String {
+    let mut out: Vec<&str> = Vec::new();
+    let segments: Vec<&str> = path.split('/').collect();
+    for (i, seg) in segments.iter().enumerate() {
+        let last = i + 1 == segments.len();
+        match *seg {
+            "." => {}
+            ".." => {
+                if out.len() > 1 {
+                    out.pop();
+                }
+            }
+            s => out.push(s),
+        }
+        // `a/..` and `a/.` name a folder: keep the trailing slash.
+        if last && matches!(*seg, "." | "..") {
+            out.push("");
+        }
+    }
+    out.join("/")
 }
 
 /// The values of attribute `name` in `html`, entities decoded.
