@@ -619,8 +619,16 @@ impl DiskSink {
             .collect();
         results.into_iter().collect::<io::Result<()>>()?;
         let text = manifest_text(files.iter().map(|(p, e, _)| (p.as_str(), e)));
+        // The same manifest (nothing changed) is not written again: a build
+        // that changes nothing writes no file.
+        let same = std::fs::read(self.dir.join(MANIFEST)).is_ok_and(|old| old == text.as_bytes());
         let tmp = self.dir.join(MANIFEST_TMP);
-        std::fs::write(&tmp, text).map_err(|e| at(&tmp, e))?;
+        if same {
+            // One a killed build left must not replace it.
+            let _ = std::fs::remove_file(&tmp);
+        } else {
+            std::fs::write(&tmp, text).map_err(|e| at(&tmp, e))?;
+        }
         // While files move in, the manifest in place lists every file that
         // is dossier's, old or new: a build killed halfway leaves no file
         // that the next one would not know as its own.
@@ -714,7 +722,9 @@ impl DiskSink {
         stats.written -= failed.len();
         let tmp = self.dir.join(MANIFEST_TMP);
         if failed.is_empty() && still_there.is_empty() {
-            std::fs::rename(&tmp, self.dir.join(MANIFEST)).map_err(|e| at(&tmp, e))?;
+            if tmp.exists() {
+                std::fs::rename(&tmp, self.dir.join(MANIFEST)).map_err(|e| at(&tmp, e))?;
+            }
             return Ok(stats);
         }
         // What is in the folder now: the old version of each file that did

@@ -197,6 +197,25 @@ fn a_second_build_with_nothing_changed_writes_nothing() {
     let before = site.build(&[]);
     before.assert_ok();
     assert!(before.stdout.contains("(0 written"), "{}", before.stdout);
+    // Not a file touched, the manifest included.
+    let mtimes = |run: &Run| -> Vec<(std::path::PathBuf, std::time::SystemTime)> {
+        walkdir::WalkDir::new(&run.out)
+            .into_iter()
+            .flatten()
+            .filter(|e| e.file_type().is_file())
+            .map(|e| {
+                (
+                    e.path().to_path_buf(),
+                    e.metadata().unwrap().modified().unwrap(),
+                )
+            })
+            .collect()
+    };
+    let was = mtimes(&before);
+    std::thread::sleep(std::time::Duration::from_millis(20));
+    let again = site.build(&[]);
+    again.assert_ok();
+    assert_eq!(mtimes(&again), was);
 }
 
 #[test]
