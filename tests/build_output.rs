@@ -595,3 +595,22 @@ fn paths_equal_but_for_case_clash_as_on_case_insensitive_file_systems() {
     run.assert_ok();
     assert!(run.exists("Our-Team/index.html") && run.exists("img/logo.png"));
 }
+
+#[test]
+fn every_page_but_the_404_names_its_canonical_url() {
+    let site = demo();
+    let run = site.build(&["--base-url", "https://user.github.io/repo/"]);
+    run.assert_ok();
+    let html = run.page("index.html");
+    assert!(
+        html.contains("<link rel=\"canonical\" href=\"https://user.github.io/repo/\">"),
+        "{html}"
+    );
+    let html = run.page("page/2/index.html");
+    assert!(
+        html.contains("<link rel=\"canonical\" href=\"https://user.github.io/repo/page/2/\">"),
+        "{html}"
+    );
+    // GitHub Pages serves the 404 page at any URL: it names none.
+    assert!(!run.page("404.html").contains("rel=\"canonical\""));
+}

@@ -283,6 +283,10 @@ impl<'a> Ctx<'a> {
         let mut v = self.base.clone();
         if let (Some(m), Value::Object(e)) = (v.as_object_mut(), extra) {
             m.insert("page_url".into(), Value::String(url.to_string()));
+            // Where search engines and feed readers should say this page
+            // is (its pagination page 1 is `/`, not `/page/1/`).
+            let canonical = self.site.urls.absolute(url);
+            m.insert("canonical_url".into(), Value::String(canonical));
             m.extend(e);
         }
         v
