@@ -174,7 +174,7 @@ impl Config {
                     shown,
                     text,
                     raw.base_url.span().start,
-                    format!("base_url must be an absolute http(s) URL, like \"https://user.github.io/repo/\", not {base:?}"),
+                    format!("base_url must be an absolute http(s) URL with no query, fragment or space, like \"https://user.github.io/repo/\", not {base:?}"),
                 ));
                 return (None, diags);
             }
@@ -283,7 +283,7 @@ impl Config {
     /// Replaces the base URL (from `--base-url`, or by `serve`).
     pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
         let path = base_path_of(url.trim())
-            .ok_or_else(|| format!("--base-url must be an absolute http(s) URL, not {url:?}"))?;
+            .ok_or_else(|| format!("--base-url must be an absolute http(s) URL with no query, fragment or space, not {url:?}"))?;
         self.base_url = with_slash(url.trim());
         self.base_path = path;
         Ok(())
@@ -472,6 +472,15 @@ mod tests {
     #[test]
     fn relative_base_url_is_refused() {
         assert!(parse("title = \"T\"\nbase_url = \"/repo/\"\n").is_err());
+    }
+
+    #[test]
+    fn a_base_url_with_a_query_is_refused_saying_so() {
+        let mut c = parse("title = \"T\"\nbase_url = \"https://x.org/\"\n").unwrap();
+        let err = c.set_base_url("https://x.org/sub/?q=1#f").unwrap_err();
+        assert!(err.contains("no query, fragment"), "{err}");
+        assert!(c.set_base_url("https://x.org/sub").is_ok());
+        assert_eq!(c.base_path, "/sub/");
     }
 
     #[test]
