@@ -463,3 +463,24 @@ fn a_bad_kind_or_a_reserved_page_slug_does_not_hide_the_errors_of_the_body() {
         assert!(run.stderr.contains("5 errors"), "{}", run.stderr);
     }
 }
+
+#[test]
+fn a_template_that_fails_to_render_says_which_page() {
+    let site = good();
+    site.write(
+        "templates/article.html",
+        b"{% extends \"base.html\" %}\n{% block content %}{{ article.nonexistent }}{% endblock content %}\n",
+    );
+    for run in [site.build(&[]), site.run(&["check"])] {
+        run.assert_error(
+            "templates/article.html: ",
+            "Variable `article.nonexistent` not found",
+        );
+        assert!(
+            run.stderr.contains("= while writing articles/"),
+            "{}",
+            run.stderr
+        );
+        assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
+    }
+}

@@ -237,11 +237,12 @@ fn template_diag(path: &Path, src: &str, e: &tera::Error) -> Diagnostic {
         .trim()
         .trim_end_matches(':')
         .to_string();
+    // The parser's `  = expected ...` line, after the `|` of the lines
+    // shown (not after the last `=` of the text: what was expected holds
+    // `<=`, `==`...).
     let detail: String = full
-        .rsplit('=')
-        .next()
-        .filter(|_| full.contains('='))
-        .map(|s| s.trim().to_string())
+        .rsplit_once("| = ")
+        .map(|(_, d)| d.trim().to_string())
         .unwrap_or_default();
     let message = if detail.is_empty() {
         message
@@ -295,5 +296,30 @@ mod tests {
         let e = d.iter().next().unwrap();
         assert_eq!(e.path, Path::new("templates/page.html"));
         assert_eq!(e.line, 2, "{e}");
+    }
+
+    #[test]
+    fn a_syntax_error_says_all_that_was_expected() {
+        // The message once began at the last `=` of `==`, `!=`...
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("templates")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/page.html"),
+            "<h1>{{ page.title }</h1>\n",
+        )
+        .unwrap();
+        let mut d = Diagnostics::new();
+        assert!(Theme::load(dir.path(), &mut d).is_none());
+        let e = d.iter().next().unwrap();
+        assert!(
+            e.message.contains(": expected `or`, `and`"),
+            "{}",
+            e.message
+        );
+        assert!(
+            e.message.ends_with("a variable end (`}}`)"),
+            "{}",
+            e.message
+        );
     }
 }

@@ -308,7 +308,10 @@ impl<'a> Ctx<'a> {
             .ok()
             .and_then(|s| s.get(template).copied())
             .unwrap_or(4096);
-        let html = self.theme.render(template, &ctx, hint + hint / 4)?;
+        let html = self
+            .theme
+            .render(template, &ctx, hint + hint / 4)
+            .map_err(|d| d.with_note(format!("while writing {path}")))?;
         if let Ok(mut s) = self.sizes.lock() {
             match s.get_mut(template) {
                 Some(size) => *size = html.len(),
