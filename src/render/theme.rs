@@ -143,8 +143,17 @@ impl Theme {
         if let Err(e) =
             tera.add_raw_templates(sources.iter().map(|(n, s, _)| (n.as_str(), s.as_str())))
         {
-            let path = origins.first().map(|o| o.1.clone()).unwrap_or_default();
-            diags.push(Diagnostic::file(Severity::Error, &path, error_chain(&e)));
+            // The template the message names first (`Template 'article.html'
+            // is inheriting from 'nosuch.html'...`) is the one at fault.
+            let message = error_chain(&e);
+            let path = origins
+                .iter()
+                .filter_map(|(n, p)| message.find(&format!("'{n}'")).map(|at| (at, p)))
+                .min_by_key(|(at, _)| *at)
+                .or(origins.first().map(|(_, p)| (0, p)))
+                .map(|(_, p)| p.clone())
+                .unwrap_or_default();
+            diags.push(Diagnostic::file(Severity::Error, &path, message));
             return None;
         }
         let fingerprint = {
@@ -296,6 +305,22 @@ mod tests {
         let e = d.iter().next().unwrap();
         assert_eq!(e.path, Path::new("templates/page.html"));
         assert_eq!(e.line, 2, "{e}");
+    }
+
+    #[test]
+    fn inheriting_from_a_missing_template_names_the_template_that_does() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir(dir.path().join("templates")).unwrap();
+        std::fs::write(
+            dir.path().join("templates/article.html"),
+            "{% extends \"nosuch.html\" %}\n",
+        )
+        .unwrap();
+        let mut d = Diagnostics::new();
+        assert!(Theme::load(dir.path(), &mut d).is_none());
+        let e = d.iter().next().unwrap();
+        assert_eq!(e.path, Path::new("templates/article.html"), "{e}");
+        assert!(e.message.contains("nosuch.html"), "{e}");
     }
 
     #[test]
