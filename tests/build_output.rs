@@ -614,3 +614,18 @@ fn every_page_but_the_404_names_its_canonical_url() {
     // GitHub Pages serves the 404 page at any URL: it names none.
     assert!(!run.page("404.html").contains("rel=\"canonical\""));
 }
+
+#[test]
+fn the_sitemap_dates_each_article_page() {
+    let run = demo().build(&[]);
+    run.assert_ok();
+    let sitemap = run.page("sitemap.xml");
+    let articles = sitemap.matches("/articles/").count();
+    assert!(articles > 0);
+    assert_eq!(
+        sitemap.matches("</loc><lastmod>").count(),
+        articles,
+        "{sitemap}"
+    );
+    assert!(sitemap.contains("/articles/culiacan-violence/</loc><lastmod>2024-09-20</lastmod>"));
+}

@@ -3,6 +3,7 @@
 use super::pages::Ctx;
 use super::OutputFile;
 use crate::escape::html as xml;
+use std::collections::HashMap;
 
 /// Entries in the feed.
 pub const FEED_SIZE: usize = 20;
@@ -278,7 +279,21 @@ pub fn sitemap(cx: &Ctx, files: &[String]) -> Vec<OutputFile> {
         .filter(|p| p.ends_with("index.html"))
         .collect();
     paths.sort_unstable();
-    let locs: Vec<String> = paths
+    // An article page changes when its article does: its date is what the
+    // site knows of that (search engines read `lastmod` as a hint).
+    let dates: HashMap<String, String> =
+        cx.a.content
+            .articles
+            .iter()
+            .map(|a| {
+                let url = urls.article(&a.slug);
+                (
+                    super::urls::file_of(&urls.base_path, &url),
+                    a.meta.date.iso(),
+                )
+            })
+            .collect();
+    let locs: Vec<Loc> = paths
         .iter()
         .map(|p| {
             let dir = p.trim_end_matches("index.html");
@@ -287,7 +302,8 @@ pub fn sitemap(cx: &Ctx, files: &[String]) -> Vec<OutputFile> {
                 .map(crate::escape::url_segment)
                 .collect::<Vec<_>>()
                 .join("/");
-            urls.absolute(&format!("{}{}", urls.base_path, encoded))
+            let loc = urls.absolute(&format!("{}{}", urls.base_path, encoded));
+            (loc, dates.get(*p).cloned())
         })
         .collect();
     sitemap_files(&locs, SITEMAP_MAX_URLS, |name| {
@@ -298,17 +314,24 @@ pub fn sitemap(cx: &Ctx, files: &[String]) -> Vec<OutputFile> {
     .collect()
 }
 
+/// A page's absolute URL and, if known, the date it last changed.
+type Loc = (String, Option<String>);
+
 /// The sitemap files listing `locs`, at most `max` a file: (name, XML).
 /// `url_of` gives the absolute URL of a file of the site by name.
 fn sitemap_files(
-    locs: &[String],
+    locs: &[Loc],
     max: usize,
     url_of: impl Fn(&str) -> String,
 ) -> Vec<(String, String)> {
-    let urlset = |locs: &[String]| {
+    let urlset = |locs: &[Loc]| {
         let mut x = String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n");
-        for loc in locs {
-            x.push_str(&format!("<url><loc>{}</loc></url>\n", xml(loc)));
+        for (loc, lastmod) in locs {
+            x.push_str(&format!("<url><loc>{}</loc>", xml(loc)));
+            if let Some(date) = lastmod {
+                x.push_str(&format!("<lastmod>{date}</lastmod>"));
+            }
+            x.push_str("</url>\n");
         }
         x.push_str("</urlset>\n");
         x
@@ -391,8 +414,8 @@ mod tests {
 
     #[test]
     fn a_sitemap_past_the_limit_becomes_an_index_of_parts() {
-        let locs: Vec<String> = (0..5)
-            .map(|i| format!("https://x.org/r/a{i}/?q=1&b"))
+        let locs: Vec<Loc> = (0..5)
+            .map(|i| (format!("https://x.org/r/a{i}/?q=1&b"), None))
             .collect();
         let one = sitemap_files(&locs, 5, |n| format!("https://x.org/r/{n}"));
         assert_eq!(one.len(), 1);
@@ -400,6 +423,14 @@ mod tests {
         assert!(one[0]
             .1
             .contains("<loc>https://x.org/r/a0/?q=1&amp;b</loc>"));
+        let dated = [(
+            "https://x.org/r/a/".to_string(),
+            Some("2025-09-03".to_string()),
+        )];
+        let one = sitemap_files(&dated, 5, |n| format!("https://x.org/r/{n}"));
+        assert!(one[0]
+            .1
+            .contains("<url><loc>https://x.org/r/a/</loc><lastmod>2025-09-03</lastmod></url>"));
         let parts = sitemap_files(&locs, 2, |n| format!("https://x.org/r/{n}"));
         let names: Vec<&str> = parts.iter().map(|(n, _)| n.as_str()).collect();
         assert_eq!(
