@@ -270,7 +270,7 @@ impl Config {
         }
         let config = Config {
             title: raw.title,
-            base_url: with_slash(base),
+            base_url: base_url_of(base),
             base_path,
             description: raw.description,
             language: raw.language.unwrap_or_else(|| "en".to_string()),
@@ -284,7 +284,7 @@ impl Config {
     pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
         let path = base_path_of(url.trim())
             .ok_or_else(|| format!("--base-url must be an absolute http(s) URL with no query, fragment or space, not {url:?}"))?;
-        self.base_url = with_slash(url.trim());
+        self.base_url = base_url_of(url.trim());
         self.base_path = path;
         Ok(())
     }
@@ -345,6 +345,24 @@ fn with_slash(url: &str) -> String {
     } else {
         format!("{url}/")
     }
+}
+
+/// A base URL as the site writes it: ending in `/`, its scheme and host in
+/// lower case (`https://User.GitHub.IO/Repo` → `https://user.github.io/Repo/`):
+/// one site, one spelling, so that the feed's ids do not change with how the
+/// host was typed. The path keeps its case (it is the server's to read).
+fn base_url_of(url: &str) -> String {
+    let url = with_slash(url);
+    let Some((scheme, rest)) = url.split_once("://") else {
+        return url;
+    };
+    let host_end = rest.find('/').unwrap_or(rest.len());
+    format!(
+        "{}://{}{}",
+        scheme.to_ascii_lowercase(),
+        rest[..host_end].to_ascii_lowercase(),
+        &rest[host_end..]
+    )
 }
 
 /// `https://host/a/b` → `/a/b/`; `None` unless an absolute http(s) URL.
@@ -472,6 +490,18 @@ mod tests {
     #[test]
     fn relative_base_url_is_refused() {
         assert!(parse("title = \"T\"\nbase_url = \"/repo/\"\n").is_err());
+    }
+
+    #[test]
+    fn a_base_url_is_written_with_its_host_in_lower_case() {
+        let mut c = parse("title = \"T\"\nbase_url = \"https://User.GitHub.IO/Repo\"\n").unwrap();
+        assert_eq!(c.base_url, "https://user.github.io/Repo/");
+        assert_eq!(c.base_path, "/Repo/");
+        c.set_base_url("https://X.org").unwrap();
+        assert_eq!(
+            (c.base_url.as_str(), c.base_path.as_str()),
+            ("https://x.org/", "/")
+        );
     }
 
     #[test]
