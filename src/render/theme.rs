@@ -291,34 +291,27 @@ mod tests {
         assert!(Theme::load(dir.path(), &mut d).is_some(), "{}", d.report());
     }
 
-    #[test]
-    fn a_syntax_error_names_template_and_line() {
+    /// The first error of loading a theme whose `templates/NAME` is `text`.
+    fn first_error(name: &str, text: &str) -> Diagnostic {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir(dir.path().join("templates")).unwrap();
-        std::fs::write(
-            dir.path().join("templates/page.html"),
-            "line one\n{% if %}\n",
-        )
-        .unwrap();
+        std::fs::write(dir.path().join("templates").join(name), text).unwrap();
         let mut d = Diagnostics::new();
         assert!(Theme::load(dir.path(), &mut d).is_none());
-        let e = d.iter().next().unwrap();
+        let first = d.iter().next().unwrap().clone();
+        first
+    }
+
+    #[test]
+    fn a_syntax_error_names_template_and_line() {
+        let e = first_error("page.html", "line one\n{% if %}\n");
         assert_eq!(e.path, Path::new("templates/page.html"));
         assert_eq!(e.line, 2, "{e}");
     }
 
     #[test]
     fn inheriting_from_a_missing_template_names_the_template_that_does() {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("templates")).unwrap();
-        std::fs::write(
-            dir.path().join("templates/article.html"),
-            "{% extends \"nosuch.html\" %}\n",
-        )
-        .unwrap();
-        let mut d = Diagnostics::new();
-        assert!(Theme::load(dir.path(), &mut d).is_none());
-        let e = d.iter().next().unwrap();
+        let e = first_error("article.html", "{% extends \"nosuch.html\" %}\n");
         assert_eq!(e.path, Path::new("templates/article.html"), "{e}");
         assert!(e.message.contains("nosuch.html"), "{e}");
     }
@@ -326,16 +319,7 @@ mod tests {
     #[test]
     fn a_syntax_error_says_all_that_was_expected() {
         // The message once began at the last `=` of `==`, `!=`...
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::create_dir(dir.path().join("templates")).unwrap();
-        std::fs::write(
-            dir.path().join("templates/page.html"),
-            "<h1>{{ page.title }</h1>\n",
-        )
-        .unwrap();
-        let mut d = Diagnostics::new();
-        assert!(Theme::load(dir.path(), &mut d).is_none());
-        let e = d.iter().next().unwrap();
+        let e = first_error("page.html", "<h1>{{ page.title }</h1>\n");
         assert!(
             e.message.contains(": expected `or`, `and`"),
             "{}",
