@@ -2,7 +2,7 @@
 //! found in the reader's view) and names found in plain text, as spans over
 //! the views of an [`AnnotatedDoc`], without ever crossing each other.
 
-use super::doc::Item;
+use super::doc::{Block, Item};
 use super::index::{EntityId, EntityIndex};
 use super::{
     annotate, snippet, standoff, AnnotatedDoc, Marker, Mention, Note, NoteRef, Origin, Settings,
@@ -65,8 +65,19 @@ fn found_in(diag: Diagnostic, contexts: Vec<String>) -> Diagnostic {
         .fold(diag, |d, c| d.with_note(format!("found in: {c}")))
 }
 
-/// View ranges of a block's entity links and of the names in it.
-type Marked = (Vec<(usize, usize)>, Vec<(usize, usize)>);
+/// What a block of the body marks itself, before any quote is placed: its
+/// entity links (entity if resolved, view range of the shown text) and
+/// the names in it, as the name pass would find them.
+struct Marked {
+    links: Vec<(Option<EntityId>, usize, usize)>,
+    names: Vec<(usize, usize)>,
+}
+
+/// Whether view bytes `s..e` of `block` are plain text a name may be found
+/// in: searchable, and not inside an address written out (`urls`).
+fn plain(block: &Block, items: &[Item], urls: &[(usize, usize)], s: usize, e: usize) -> bool {
+    block.searchable(items, s, e) && !overlaps_any(urls, s, e)
+}
 
 pub(super) fn standoff_pass(
     d: &mut AnnotatedDoc,
@@ -75,8 +86,7 @@ pub(super) fn standoff_pass(
     settings: &Settings,
     diags: &mut Vec<Diagnostic>,
 ) {
-    // Per block of the body, found once: its entity links and the names in
-    // it (as the name pass would find them, before any quote is placed).
+    // Per block of the body, found once.
     let mut seen: HashMap<usize, Marked> = HashMap::new();
     // Every annotation located at once: one pass over the text.
     let queries: Vec<standoff::Query> = settings
@@ -95,15 +105,6 @@ pub(super) fn standoff_pass(
     let mut spans_in: HashMap<usize, Vec<(usize, usize)>> = HashMap::new();
     for x in &d.flows[0].spans {
         spans_in.entry(x.block).or_default().push((x.start, x.end));
-    }
-    let mut links_in: HashMap<usize, Vec<(EntityId, usize)>> = HashMap::new();
-    for m in &d.mentions {
-        if m.flow == 0 && m.origin == Origin::Link {
-            links_in
-                .entry(m.block)
-                .or_default()
-                .push((m.entity, m.start));
-        }
     }
     let crosses_in = |spans_in: &HashMap<usize, Vec<(usize, usize)>>, b, s, e| {
         spans_in
@@ -169,25 +170,24 @@ pub(super) fn standoff_pass(
             ));
             continue;
         }
-        let (links, names) = seen.entry(b).or_insert_with(|| {
+        let marked = seen.entry(b).or_insert_with(|| {
             let af = &d.flows[0];
             let block = &af.flow.blocks[b];
             let links = super::block_links(af, b)
                 .into_iter()
-                .map(|(_, s, e)| (s, e))
+                .map(|(link, s, e)| (af.links.get(&link).and_then(|l| l.entity), s, e))
                 .collect();
             let urls = url_spans(&block.text);
             let names = index
                 .find_names(&block.text, |s, e| {
-                    block.searchable(&af.flow.items, s, e) && !overlaps_any(&urls, s, e)
+                    plain(block, &af.flow.items, &urls, s, e)
                 })
                 .into_iter()
                 .map(|(s, e, _)| (s, e))
                 .collect();
-            (links, names)
+            Marked { links, names }
         });
-        let cut = |r: &&(usize, usize)| partly(s, e, r.0, r.1);
-        if let Some(&(ls, le)) = links.iter().find(cut) {
+        if let Some(&(_, ls, le)) = marked.links.iter().find(|l| partly(s, e, l.1, l.2)) {
             let text = &d.flows[0].flow.blocks[b].text;
             diags.push(a.file.error(
                 a.quote_offset(),
@@ -201,7 +201,7 @@ pub(super) fn standoff_pass(
             ));
             continue;
         }
-        if let Some(&(ns, ne)) = names.iter().find(cut) {
+        if let Some(&(ns, ne)) = marked.names.iter().find(|n| partly(s, e, n.0, n.1)) {
             let text = &d.flows[0].flow.blocks[b].text;
             diags.push(a.file.warning(
                 a.quote_offset(),
@@ -219,10 +219,10 @@ pub(super) fn standoff_pass(
                 Ok(entity) => {
                     // A link to the same entity over the same words already
                     // counts: do not count it twice.
-                    let dup = links_in.get(&b).is_some_and(|v| {
-                        v.iter()
-                            .any(|&(ent, start)| ent == entity && s <= start && start < e)
-                    });
+                    let dup = marked
+                        .links
+                        .iter()
+                        .any(|&(ent, ls, _)| ent == Some(entity) && s <= ls && ls < e);
                     if !dup {
                         push_mention(d, 0, b, s, e, entity, Origin::Standoff);
                         spans_in.entry(b).or_default().push((s, e));
@@ -373,8 +373,7 @@ pub(super) fn name_pass(
                 for (s, e, ent) in index.find_names(&block.text, |s, e| {
                     // Inside a quote that only carries a note, names still
                     // count; never across its edge, nor over another mention.
-                    block.searchable(items, s, e)
-                        && !overlaps_any(&urls, s, e)
+                    plain(block, items, &urls, s, e)
                         && !crosses(spans, bi, s, e)
                         && !spans.iter().any(|x| {
                             x.block == bi
