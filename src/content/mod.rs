@@ -29,24 +29,6 @@ pub struct Content {
 /// Slugs of free pages that would collide with the site's own sections.
 const RESERVED: &[&str] = &["articles", "entities", "tags", "archive", "page", "static"];
 
-/// Reads the content of the site at `root`.
-pub fn load(root: &Path, config: &Config, drafts: bool, diags: &mut Diagnostics) -> Content {
-    // Without an entity index, bodies are not checked here.
-    let (entities, _) = load_entities(root, config, diags);
-    let pages = load_pages(root, drafts, diags, |_, _| Vec::new());
-    let articles = load_articles(root, drafts, diags, |_| (), |_, _| Vec::new())
-        .into_iter()
-        .map(|(a, _)| a)
-        .collect();
-    let content = Content {
-        articles,
-        entities,
-        pages,
-    };
-    check_unique_slugs(&content.articles, &content.pages, diags);
-    content
-}
-
 /// A file that is not loaded (its front matter is broken), and the byte
 /// offset where its body starts: its body is still checked for the errors
 /// it holds, so that one run reports them all (see [`LoadedFile`]).
