@@ -23,7 +23,7 @@ pub struct ArticleCache {
 
 /// A hash of an article's own inputs: its text and its annotations' files.
 pub(super) fn article_key(a: &content::Article) -> u64 {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
+    let mut h = xxhash_rust::xxh3::Xxh3::new();
     a.file.text.hash(&mut h);
     for an in &a.annotations {
         if !Arc::ptr_eq(&an.file, &a.file) {

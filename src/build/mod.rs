@@ -170,7 +170,7 @@ pub fn annotate_site(
     // What every article's rendering depends on besides its own files: the
     // entities (names, ids, kinds, summaries), the URLs and the settings.
     let context_key = {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
         for e in &entities {
             e.file.path.hash(&mut h);
             e.file.text.hash(&mut h);

@@ -185,7 +185,7 @@ pub fn finish(
         });
     }
     let hash = {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
         html.body.hash(&mut h);
         html.notes.hash(&mut h);
         first_paragraph.hash(&mut h);

@@ -158,7 +158,7 @@ impl Theme {
         }
         let fingerprint = {
             use std::hash::{Hash, Hasher};
-            let mut h = std::collections::hash_map::DefaultHasher::new();
+            let mut h = xxhash_rust::xxh3::Xxh3::new();
             for (name, src, _) in &sources {
                 name.hash(&mut h);
                 src.hash(&mut h);

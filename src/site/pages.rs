@@ -29,7 +29,7 @@ pub const SNIPPETS_SHOWN: usize = 3;
 /// A hash of everything a page's bytes depend on.
 fn page_key(theme: u64, template: &str, context: &Value) -> u64 {
     use std::hash::Hasher;
-    struct HashWriter(std::collections::hash_map::DefaultHasher);
+    struct HashWriter(xxhash_rust::xxh3::Xxh3);
     impl std::io::Write for HashWriter {
         fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
             self.0.write(buf);
@@ -39,7 +39,7 @@ fn page_key(theme: u64, template: &str, context: &Value) -> u64 {
             Ok(())
         }
     }
-    let mut w = HashWriter(std::collections::hash_map::DefaultHasher::new());
+    let mut w = HashWriter(xxhash_rust::xxh3::Xxh3::new());
     w.0.write_u64(theme);
     w.0.write(template.as_bytes());
     let _ = serde_json::to_writer(&mut w, context);
@@ -329,7 +329,7 @@ impl<'a> Ctx<'a> {
 
     /// A key for [`Ctx::page`]: the global hash, the page kind, and `parts`.
     pub(super) fn key(&self, kind: &str, parts: impl Hash) -> u64 {
-        let mut h = std::collections::hash_map::DefaultHasher::new();
+        let mut h = xxhash_rust::xxh3::Xxh3::new();
         self.global.hash(&mut h);
         kind.hash(&mut h);
         parts.hash(&mut h);
