@@ -38,28 +38,38 @@ pub(super) fn number(
         if !visited.insert(fi) {
             continue;
         }
-        // (block, pos, kind order, what): mentions and references by position.
-        let mut events: Vec<(usize, usize, u8, usize)> = Vec::new();
+        // (block, before or in it, pos, kind order, what): mentions and
+        // references by position.
+        let mut events: Vec<(usize, u8, usize, u8, usize)> = Vec::new();
         let af = &d.flows[fi];
-        for (bi, block) in af.flow.blocks.iter().enumerate() {
-            for it in block.items.clone() {
-                if let Item::NoteRef { note_ref } = af.flow.items[it] {
-                    if let Some(r) = af.doc_ref(note_ref) {
-                        events.push((bi, doc::view_pos(block, it), 1, r));
-                    }
+        let blocks = &af.flow.blocks;
+        for (it, item) in af.flow.items.iter().enumerate() {
+            let Item::NoteRef { note_ref } = *item else {
+                continue;
+            };
+            let Some(r) = af.doc_ref(note_ref) else {
+                continue;
+            };
+            // The block holding the reference, or else the first block
+            // after it: a paragraph that is only `[^1]` has no text, and
+            // so no block of its own.
+            let bi = blocks.partition_point(|b| b.items.end <= it);
+            match blocks.get(bi) {
+                Some(b) if b.items.contains(&it) => {
+                    events.push((bi, 1, doc::view_pos(b, it), 1, r));
                 }
+                _ => events.push((bi, 0, 0, 1, r)),
             }
         }
         for m in &af.markers {
-            events.push((m.block, m.pos, 1, m.note_ref));
+            events.push((m.block, 1, m.pos, 1, m.note_ref));
         }
         for &mi in mentions_of.get(fi).into_iter().flatten() {
             let m = &d.mentions[mi];
-            events.push((m.block, m.start, 0, mi));
+            events.push((m.block, 1, m.start, 0, mi));
         }
-        // Note references in blocks that have no view text still count.
         events.sort();
-        for (_, _, kind, what) in events {
+        for (_, _, _, kind, what) in events {
             if kind == 0 {
                 mention_order.push(what);
                 continue;
@@ -67,27 +77,6 @@ pub(super) fn number(
             if let Some(flow) = number_ref(d, what, &mut next_note) {
                 queue.push(flow);
             }
-        }
-    }
-    // Footnote references that sit outside any block with text (rare) were
-    // not reached above: number them in item order.
-    for fi in 0..d.flows.len() {
-        if !visited.contains(&fi) {
-            continue;
-        }
-        let items = &d.flows[fi].flow.items;
-        let refs: Vec<usize> = items
-            .iter()
-            .filter_map(|i| match i {
-                Item::NoteRef { note_ref } => d.flows[fi].doc_ref(*note_ref),
-                _ => None,
-            })
-            .collect();
-        for r in refs {
-            if !d.refs[r].id.is_empty() {
-                continue;
-            }
-            number_ref(d, r, &mut next_note);
         }
     }
     for (i, (label, at)) in labels.iter().enumerate() {
