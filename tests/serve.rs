@@ -77,6 +77,7 @@ struct Server {
     child: Child,
     port: u16,
     stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
 }
 
 impl Drop for Server {
@@ -126,6 +127,7 @@ impl Server {
             child,
             port,
             stdout,
+            stderr: stderr.clone(),
         };
         let deadline = Instant::now() + WAIT;
         loop {
@@ -753,4 +755,256 @@ fn an_edit_that_breaks_the_front_matter_shows_the_body_errors_too() {
         "{errors}"
     );
     assert_eq!(errors, build_errors(&f)[..errors.len()], "{errors}");
+}
+
+// ---------------------------------------------------------------------------
+// Warnings: serve lints as `build` does (links to nothing, entities never
+// mentioned), after the first build and after every rebuild, edits in place
+// included; it prints every warning once, then only the new ones with a
+// count. Driven through serve's own `Rebuilder` and `State`, as the watcher
+// drives them, and once through the binary.
+// ---------------------------------------------------------------------------
+
+use dossier::serve::rebuild::{Outcome, Rebuilder};
+use dossier::serve::state::State;
+use dossier::serve::watch::{Changes, Signal};
+
+/// Article `a` links to the first note of `b` (there) and to a page the
+/// site does not have; the entity `bo` is never mentioned.
+fn linted_fixture() -> Fixture {
+    let f = Fixture::new();
+    f.write(
+        "content/entities/people/bo.md",
+        "+++\nname = \"Bo Ek\"\n+++\n",
+    );
+    f.write(
+        "content/articles/a.md",
+        &article(
+            "Ana Pérez spoke. See [the note](/articles/b/#fn-1) and [this](/articles/missing/).",
+        ),
+    );
+    f.write(
+        "content/articles/b.md",
+        &article("B.[^1]\n\n[^1]: Its note."),
+    );
+    f
+}
+
+/// What `dossier build` prints on standard error for the site as it is
+/// now (its warnings), when it builds.
+fn build_warnings(f: &Fixture) -> String {
+    let b = Command::new(env!("CARGO_BIN_EXE_dossier"))
+        .args(["build", "--root"])
+        .arg(f.root())
+        .arg("--output")
+        .arg(f.dir.path().join("out"))
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&b.stderr).into_owned();
+    assert!(b.status.success(), "{stderr}");
+    stderr
+}
+
+fn changed(rel: &str) -> Changes {
+    Changes {
+        paths: [PathBuf::from(rel)].into(),
+        ..Changes::default()
+    }
+}
+
+/// An edit of `rel` that must take serve's short way (an edit in place).
+fn edit_in_place(r: &mut Rebuilder, state: &State, rel: &str) {
+    match r.rebuild_after(state, changed(rel)) {
+        Outcome::Built { in_place, .. } => assert!(in_place, "{rel}: a whole build"),
+        Outcome::Failed(d) => panic!("{}", d.report()),
+    }
+}
+
+#[test]
+fn serve_warns_as_build_does_after_every_rebuild() {
+    let f = linted_fixture();
+    let state = State::default();
+    let mut r = Rebuilder::new(&f.root(), "http://127.0.0.1:1111", false);
+    assert!(matches!(
+        r.rebuild(&state),
+        Outcome::Built {
+            in_place: false,
+            ..
+        }
+    ));
+    // After the first build: every warning, exactly as `build` prints them.
+    let first = r.report_warnings().expect("the first build's warnings");
+    assert_eq!(first, build_warnings(&f));
+    assert!(
+        first.contains(
+            "content/articles/a.md:5:63: warning: link to `/articles/missing/` points at no page"
+        ),
+        "{first}"
+    );
+    assert!(
+        first
+            .contains("content/entities/people/bo.md:1:1: warning: entity `bo` is never mentioned"),
+        "{first}"
+    );
+    assert!(first.ends_with("0 errors, 2 warnings\n"), "{first}");
+    // Said once.
+    assert_eq!(r.report_warnings(), None);
+
+    // An edit of `b` in place breaks a link of `a`, another file: said,
+    // and only that; the warnings that stay are not repeated.
+    f.write("content/articles/b.md", &article("B, no note now."));
+    edit_in_place(&mut r, &state, "content/articles/b.md");
+    let text = r.report_warnings().expect("a new warning");
+    assert!(
+        text.starts_with(
+            "content/articles/a.md:5:33: warning: link to `/articles/b/#fn-1`: its page has no `#fn-1`"
+        ),
+        "{text}"
+    );
+    assert!(
+        !text.contains("points at no page") && !text.contains("never mentioned"),
+        "{text}"
+    );
+    assert!(text.ends_with("\n3 warnings (1 new)\n"), "{text}");
+    assert_eq!(r.warnings().report(), build_warnings(&f));
+
+    // Saved again with the same warnings: nothing to say.
+    f.write("content/articles/b.md", &article("B, still no note."));
+    edit_in_place(&mut r, &state, "content/articles/b.md");
+    assert_eq!(r.report_warnings(), None);
+
+    // The note back: one fixed.
+    f.write("content/articles/b.md", &article("B.[^1]\n\n[^1]: Back."));
+    edit_in_place(&mut r, &state, "content/articles/b.md");
+    assert_eq!(
+        r.report_warnings().as_deref(),
+        Some("2 warnings (1 fixed)\n")
+    );
+
+    // `a` names Bo and links to a tag no article has: one warning fixed,
+    // one new (the one before it on the line unmoved, so not new).
+    f.write(
+        "content/articles/a.md",
+        &article("Ana Pérez spoke. See [the note](/articles/b/#fn-1) and [this](/articles/missing/). Bo Ek, [too](/tags/none/)."),
+    );
+    edit_in_place(&mut r, &state, "content/articles/a.md");
+    let text = r.report_warnings().expect("one new, one fixed");
+    assert!(
+        text.starts_with(
+            "content/articles/a.md:5:97: warning: link to `/tags/none/` points at no page"
+        ),
+        "{text}"
+    );
+    assert!(text.ends_with("\n2 warnings (1 new, 1 fixed)\n"), "{text}");
+    assert_eq!(r.warnings().report(), build_warnings(&f));
+
+    // A whole build (an entity changed) is linted too.
+    f.write(
+        "content/entities/people/cy.md",
+        "+++\nname = \"Cy Ho\"\n+++\n",
+    );
+    assert!(matches!(
+        r.rebuild_after(&state, changed("content/entities/people/cy.md")),
+        Outcome::Built {
+            in_place: false,
+            ..
+        }
+    ));
+    let text = r.report_warnings().expect("a new warning");
+    assert!(
+        text.starts_with(
+            "content/entities/people/cy.md:1:1: warning: entity `cy` is never mentioned"
+        ),
+        "{text}"
+    );
+    assert_eq!(r.warnings().report(), build_warnings(&f));
+}
+
+#[test]
+fn a_broken_edit_is_not_linted_and_its_fix_is_told_against_the_last_report() {
+    let f = linted_fixture();
+    let state = State::default();
+    let mut r = Rebuilder::new(&f.root(), "http://127.0.0.1:1111", false);
+    r.rebuild(&state);
+    assert!(r.report_warnings().is_some());
+    f.write("content/articles/b.md", &article("See [[nobody]]."));
+    assert!(matches!(
+        r.rebuild_after(&state, changed("content/articles/b.md")),
+        Outcome::Failed(_)
+    ));
+    assert_eq!(r.report_warnings(), None);
+    // The warnings of the site still served.
+    assert_eq!(r.warnings().warning_count(), 2);
+    f.write("content/articles/b.md", &article("No note."));
+    edit_in_place(&mut r, &state, "content/articles/b.md");
+    let text = r.report_warnings().expect("a new warning");
+    assert!(text.contains("its page has no `#fn-1`"), "{text}");
+    assert!(text.ends_with("\n3 warnings (1 new)\n"), "{text}");
+}
+
+#[test]
+fn the_end_of_a_lint_is_signalled_and_only_the_last_one_is_told() {
+    let f = linted_fixture();
+    let state = State::default();
+    let mut r = Rebuilder::new(&f.root(), "http://127.0.0.1:1111", false);
+    let (tx, rx) = channel();
+    r.notify_lints(tx);
+    let linted = || match rx.recv_timeout(WAIT) {
+        Ok(Signal::Linted(n)) => n,
+        _ => panic!("no lint done"),
+    };
+    r.rebuild(&state);
+    let n = linted();
+    let text = r.lint_done(n).expect("the first build's warnings");
+    assert!(text.ends_with("0 errors, 2 warnings\n"), "{text}");
+    assert_eq!(r.lint_done(n), None, "told twice");
+    // Two edits before the first one's lint is looked at: only the last
+    // one's lint is told, against what was told before both.
+    f.write("content/articles/b.md", &article("No note."));
+    edit_in_place(&mut r, &state, "content/articles/b.md");
+    f.write(
+        "content/articles/b.md",
+        &article("No note; [a tag](/tags/none/)."),
+    );
+    edit_in_place(&mut r, &state, "content/articles/b.md");
+    let (one, two) = (linted(), linted());
+    assert!(one < two);
+    assert_eq!(r.lint_done(one), None, "an out-of-date lint");
+    let text = r.lint_done(two).expect("the last edit's warnings");
+    assert!(text.contains("its page has no `#fn-1`"), "{text}");
+    assert!(
+        text.contains("link to `/tags/none/` points at no page"),
+        "{text}"
+    );
+    assert!(text.ends_with("\n4 warnings (2 new)\n"), "{text}");
+}
+
+/// Waits until serve has printed `want` on standard error.
+fn wait_stderr(s: &Server, want: &str) -> String {
+    let deadline = Instant::now() + WAIT;
+    loop {
+        let err = s.stderr.lock().unwrap().clone();
+        if err.contains(want) {
+            return err;
+        }
+        assert!(Instant::now() < deadline, "no {want:?} in:\n{err}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+#[test]
+fn serve_prints_the_warnings_of_build_then_the_new_ones() {
+    let f = linted_fixture();
+    let built = build_warnings(&f);
+    let s = Server::start(&f.root());
+    let err = wait_stderr(&s, "0 errors, 2 warnings\n");
+    assert!(err.starts_with(&built), "{err}\n---\n{built}");
+    let mut events = Events::open(s.port);
+    f.write("content/articles/b.md", &article("B, no note now."));
+    events.wait_for("event: reload");
+    let err = wait_stderr(&s, "3 warnings (1 new)\n");
+    assert!(err.contains("its page has no `#fn-1`"), "{err}");
+    // The two warnings that stayed were printed once, not again.
+    assert_eq!(err.matches("points at no page").count(), 1, "{err}");
+    assert_eq!(err.matches("is never mentioned").count(), 1, "{err}");
 }

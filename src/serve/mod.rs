@@ -7,7 +7,11 @@
 //!    request may reach), with a script ([`livereload`]) in every page;
 //! 3. [`watch`]: on every change to the sources, rebuild, and tell open pages
 //!    through [`state`] to reload, or to show the errors over the last good
-//!    site until the edit is fixed.
+//!    site until the edit is fixed;
+//! 4. once a build is served, lint it as `build` does (broken internal
+//!    links, entities never mentioned) off the edit's critical path, and
+//!    print its warnings: all after the first build, then those that are
+//!    new, with a count (see [`rebuild`]).
 
 pub mod http;
 pub mod livereload;
@@ -99,6 +103,7 @@ pub fn run(root: &Path, o: &Options) -> Result<(), Error> {
     // Watch before the first build, so that no edit made during it is lost.
     let (tx, rx) = channel();
     let mut watcher = watch::watch(root, tx.clone()).map_err(Error::Watch)?;
+    let lints = tx.clone();
     if let Err(e) = ctrlc::set_handler(move || {
         let _ = tx.send(Signal::Stop);
     }) {
@@ -107,8 +112,13 @@ pub fn run(root: &Path, o: &Options) -> Result<(), Error> {
 
     let state = Arc::new(State::new(&base_path));
     let mut rebuilder = Rebuilder::new(root, &format!("http://{host}:{port}"), o.drafts);
-    let url = report(rebuilder.rebuild(&state), state.built())
-        .unwrap_or_else(|| format!("http://{host}:{port}{base_path}"));
+    rebuilder.notify_lints(lints);
+    let first = rebuilder.rebuild(&state);
+    // The first build's warnings, its lints' included, as `build` prints
+    // them: all of them, before the count of what was built.
+    print_warnings(rebuilder.report_warnings());
+    let url =
+        report(first, state.built()).unwrap_or_else(|| format!("http://{host}:{port}{base_path}"));
     {
         let (server, state) = (server.clone(), state.clone());
         std::thread::spawn(move || http::serve(server, state));
@@ -118,8 +128,17 @@ pub fn run(root: &Path, o: &Options) -> Result<(), Error> {
         open_browser(&url);
     }
     let mut url = url;
-    // Until Ctrl-C: every settled burst of changes is one rebuild.
-    while let Next::Rebuild(changes) = watch::next(&rx) {
+    // Until Ctrl-C: every settled burst of changes is one rebuild, whose
+    // warnings are printed when its lint is done.
+    loop {
+        let changes = match watch::next(&rx) {
+            Next::Rebuild(changes) => changes,
+            Next::Linted(n) => {
+                print_warnings(rebuilder.lint_done(n));
+                continue;
+            }
+            Next::Stop => break,
+        };
         if changes.folder {
             if let Err(e) = watcher.rewatch() {
                 eprintln!("warning: {e}");
@@ -143,12 +162,9 @@ pub fn run(root: &Path, o: &Options) -> Result<(), Error> {
 fn report(outcome: Outcome, built: bool) -> Option<String> {
     match outcome {
         Outcome::Built {
-            stats,
-            warnings,
-            took,
-            url,
+            stats, took, url, ..
         } => {
-            crate::cmd::print_diagnostics(&warnings);
+            // Its warnings come when it is linted: see [`print_warnings`].
             println!(
                 "Built {} articles, {} entities, {} pages in {:.0} ms",
                 stats.articles,
@@ -163,6 +179,13 @@ fn report(outcome: Outcome, built: bool) -> Option<String> {
             eprintln!("{}", failed_message(built));
             None
         }
+    }
+}
+
+/// Prints what [`Rebuilder::report_warnings`] says, if anything.
+fn print_warnings(text: Option<String>) {
+    if let Some(text) = text {
+        eprint!("{text}");
     }
 }
 

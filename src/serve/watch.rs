@@ -13,7 +13,7 @@ use notify::{EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, Sender};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// The folders of a site that are watched, recursively.
 pub const FOLDERS: [&str; 3] = ["content", "templates", "static"];
@@ -28,6 +28,8 @@ pub enum Signal {
     /// Something changed; `folder` when one of [`FOLDERS`] itself appeared,
     /// went or was replaced (its watch must be set up again).
     Changed(Changes),
+    /// The lint of a build is done (see [`super::rebuild`]): its number.
+    Linted(u64),
     /// Stop serving (Ctrl-C).
     Stop,
 }
@@ -57,18 +59,30 @@ impl Changes {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Next {
     Rebuild(Changes),
+    /// A lint is done, and no change came first.
+    Linted(u64),
     Stop,
 }
 
-/// Waits for a change, then for its burst to settle. A stop wins.
+/// Waits for a change, then for its burst to settle; or for a lint to be
+/// done. A stop wins; a lint done while a change settles is passed over
+/// (the rebuild that follows makes it out of date).
 pub fn next(rx: &Receiver<Signal>) -> Next {
     let mut changes = match rx.recv() {
         Ok(Signal::Changed(c)) => c,
+        Ok(Signal::Linted(n)) => return Next::Linted(n),
         Ok(Signal::Stop) | Err(_) => return Next::Stop,
     };
+    // Only a change puts the end of the burst off.
+    let mut until = Instant::now() + SETTLE;
     loop {
-        match rx.recv_timeout(SETTLE) {
-            Ok(Signal::Changed(c)) => changes.add(c),
+        let left = until.saturating_duration_since(Instant::now());
+        match rx.recv_timeout(left) {
+            Ok(Signal::Changed(c)) => {
+                changes.add(c);
+                until = Instant::now() + SETTLE;
+            }
+            Ok(Signal::Linted(_)) => {}
             Ok(Signal::Stop) | Err(RecvTimeoutError::Disconnected) => return Next::Stop,
             Err(RecvTimeoutError::Timeout) => return Next::Rebuild(changes),
         }
@@ -217,6 +231,16 @@ mod tests {
                 "templates"
             ]
         );
+        // A lint done: told when it comes first, passed over in a burst.
+        tx.send(Signal::Linted(3)).unwrap();
+        assert_eq!(next(&rx), Next::Linted(3));
+        tx.send(file("content/articles/c.md")).unwrap();
+        tx.send(Signal::Linted(4)).unwrap();
+        tx.send(file("content/articles/d.md")).unwrap();
+        let Next::Rebuild(c) = next(&rx) else {
+            panic!("a rebuild")
+        };
+        assert_eq!(c.paths.len(), 2);
         tx.send(file("config.toml")).unwrap();
         tx.send(Signal::Stop).unwrap();
         assert_eq!(next(&rx), Next::Stop);
