@@ -1,21 +1,51 @@
 //! Every unknown key and every wrongly typed value of a TOML document —
 //! front matter, a sidecar, `config.toml` — is an error of the same run, at
 //! its own `path:line:column` with its line shown, not only the first one
-//! serde stops at.
+//! serde stops at; so is every required key a table of the content lacks,
+//! beside its misspelt keys and wrong values. An unknown key close to a key
+//! its table lacks is told what it may be meant for.
 
 mod harness;
 use harness::*;
 
 /// One expected error: where (`path:line:column:`), what the message says,
-/// and the line shown under it.
+/// the line shown under it, and the note under that, if one is expected.
 struct Expected<'a> {
     at: &'a str,
     msg: &'a str,
     line: &'a str,
+    note: Option<&'a str>,
 }
 
 const fn e<'a>(at: &'a str, msg: &'a str, line: &'a str) -> Expected<'a> {
-    Expected { at, msg, line }
+    Expected {
+        at,
+        msg,
+        line,
+        note: None,
+    }
+}
+
+impl<'a> Expected<'a> {
+    /// With the note `= note` under it.
+    const fn note(self, note: &'a str) -> Expected<'a> {
+        Expected {
+            note: Some(note),
+            ..self
+        }
+    }
+}
+
+/// The whole message of the error at `at` saying `msg`: its first line up
+/// to the blank line that ends it (its line shown and its notes).
+fn message<'r>(stderr: &'r str, at: &str, msg: &str) -> &'r str {
+    let start = stderr
+        .lines()
+        .find(|l| l.contains(at) && l.contains("error:") && l.contains(msg))
+        .map(|l| l.as_ptr() as usize - stderr.as_ptr() as usize)
+        .unwrap_or_else(|| panic!("no {at} {msg} in:\n{stderr}"));
+    let rest = &stderr[start..];
+    &rest[..rest.find("\n\n").unwrap_or(rest.len())]
 }
 
 /// `build` and `check` both fail with exactly the errors `expected`, each
@@ -32,6 +62,13 @@ fn assert_errors(site: &Site, expected: &[Expected]) {
                 "line {shown:?} not shown in:\n{}",
                 run.stderr
             );
+            if let Some(note) = x.note {
+                let m = message(&run.stderr, x.at, x.msg);
+                assert!(
+                    m.lines().any(|l| l == format!("  = {note}")),
+                    "no note {note:?} in:\n{m}"
+                );
+            }
         }
         let errors = run
             .stderr
@@ -62,7 +99,8 @@ fn article_front_matter() {
                 "content/articles/a.md:5:1:",
                 "unknown field `sumary`, expected one of",
                 "sumary = \"x\"",
-            ),
+            )
+            .note("did you mean `summary`?"),
             e(
                 "content/articles/a.md:6:9:",
                 "invalid type: string \"yes\", expected a boolean",
@@ -189,16 +227,26 @@ fn sidecar_with_two_tables() {
     assert_errors(
         &site,
         &[
+            // The first table has no `quote`: said at the table, with the
+            // key that may be it.
+            e(
+                "content/articles/a.annotations.toml:1:1:",
+                "missing field `quote`",
+                "[[annotations]]",
+            )
+            .note("is it misspelt as `qoute`?"),
             e(
                 "content/articles/a.annotations.toml:2:1:",
                 "unknown field `qoute`, expected one of `quote`, `prefix`, `suffix`, `entity`, `note`",
                 "qoute = \"Ana\"",
-            ),
+            )
+            .note("did you mean `quote`?"),
             e(
                 "content/articles/a.annotations.toml:7:1:",
                 "unknown field `entiy`",
                 "entiy = \"ana\"",
-            ),
+            )
+            .note("did you mean `entity`?"),
             e(
                 "content/articles/a.annotations.toml:8:8:",
                 "invalid type: integer `3`, expected a string",
@@ -208,7 +256,8 @@ fn sidecar_with_two_tables() {
                 "content/articles/a.annotations.toml:9:1:",
                 "unknown field `prefx`",
                 "prefx = \"met \"",
-            ),
+            )
+            .note("did you mean `prefix`?"),
         ],
     );
 }
@@ -378,4 +427,151 @@ fn unknown_keys_in_config_do_not_hide_the_errors_of_the_content() {
             ),
         ],
     );
+}
+
+#[test]
+fn a_missing_key_is_reported_beside_a_misspelt_one() {
+    // `titel` is no `title`: both said in one run, each pointing at the
+    // other; a `date` that is wrong too, and a misspelt optional key.
+    let site = Site::new().file(
+        "content/articles/a.md",
+        "+++\ntitel = \"A\"\ndate = \"soon\"\nsumary = \"x\"\n+++\nBody\n",
+    );
+    assert_errors(
+        &site,
+        &[
+            e(
+                "content/articles/a.md:2:1:",
+                "missing field `title`",
+                "titel = \"A\"",
+            )
+            .note("is it misspelt as `titel`?"),
+            e(
+                "content/articles/a.md:2:1:",
+                "unknown field `titel`, expected one of `title`",
+                "titel = \"A\"",
+            )
+            .note("did you mean `title`?"),
+            e(
+                "content/articles/a.md:3:8:",
+                "invalid date \"soon\"",
+                "date = \"soon\"",
+            ),
+            e(
+                "content/articles/a.md:4:1:",
+                "unknown field `sumary`",
+                "sumary = \"x\"",
+            )
+            .note("did you mean `summary`?"),
+        ],
+    );
+}
+
+#[test]
+fn every_missing_key_beside_unknown_keys_and_wrong_values() {
+    // Nothing close to the keys missing: each said on its own.
+    let site = Site::new()
+        .file(
+            "content/articles/a.md",
+            "+++\ncolour = \"red\"\ntags = \"x\"\n+++\nBody\n",
+        )
+        .file(
+            "content/entities/people/ana.md",
+            "+++\nnmae = \"Ana\"\naliases = \"A\"\n+++\nAna.\n",
+        )
+        .file("content/pages/about.md", "+++\ndraft = 1\n+++\nAbout.\n")
+        .file(
+            "content/articles/b.md",
+            "+++\ntitle = \"B\"\ndate = 2025-01-01\n\n[[annotations]]\nnote = 3\n+++\nB.\n",
+        );
+    assert_errors(
+        &site,
+        &[
+            e(
+                "content/articles/a.md:2:1:",
+                "missing field `title`",
+                "colour = \"red\"",
+            ),
+            e(
+                "content/articles/a.md:2:1:",
+                "missing field `date`",
+                "colour = \"red\"",
+            ),
+            e(
+                "content/articles/a.md:2:1:",
+                "unknown field `colour`",
+                "colour = \"red\"",
+            ),
+            e(
+                "content/articles/a.md:3:8:",
+                "invalid type: string \"x\", expected a sequence",
+                "tags = \"x\"",
+            ),
+            e(
+                "content/entities/people/ana.md:2:1:",
+                "missing field `name`",
+                "nmae = \"Ana\"",
+            )
+            .note("is it misspelt as `nmae`?"),
+            e(
+                "content/entities/people/ana.md:2:1:",
+                "unknown field `nmae`",
+                "nmae = \"Ana\"",
+            )
+            .note("did you mean `name`?"),
+            e(
+                "content/entities/people/ana.md:3:11:",
+                "invalid type: string \"A\", expected a sequence",
+                "aliases = \"A\"",
+            ),
+            e(
+                "content/pages/about.md:2:1:",
+                "missing field `title`",
+                "draft = 1",
+            ),
+            e(
+                "content/pages/about.md:2:9:",
+                "invalid type: integer `1`, expected a boolean",
+                "draft = 1",
+            ),
+            e(
+                "content/articles/b.md:5:1:",
+                "missing field `quote`",
+                "[[annotations]]",
+            ),
+            e(
+                "content/articles/b.md:6:8:",
+                "invalid type: integer `3`, expected a string",
+                "note = 3",
+            ),
+        ],
+    );
+    // No suggestion where nothing is close.
+    let run = site.build(&[]);
+    let colour = message(
+        &run.stderr,
+        "content/articles/a.md:2:1:",
+        "unknown field `colour`",
+    );
+    assert!(!colour.contains("did you mean"), "{colour}");
+    let title = message(
+        &run.stderr,
+        "content/articles/a.md:2:1:",
+        "missing field `title`",
+    );
+    assert!(!title.contains("  = "), "{title}");
+}
+
+#[test]
+fn config_toml_suggests_the_keys_unknown_ones_may_be_meant_for() {
+    let site = Site::empty().file(
+        "config.toml",
+        "titel = \"T\"\nbase_url = \"https://example.org/\"\n\n[kinds]\nship = { lable = \"Ships\", folder = \"ships\" }\n",
+    );
+    for run in [site.build(&[]), site.run(&["check"])] {
+        let m = message(&run.stderr, "config.toml:1:1:", "unknown field `titel`");
+        assert!(m.ends_with("\n  = did you mean `title`?"), "{m}");
+        let m = message(&run.stderr, "config.toml:5:10:", "unknown field `lable`");
+        assert!(m.ends_with("\n  = did you mean `label`?"), "{m}");
+    }
 }

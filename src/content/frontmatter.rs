@@ -3,16 +3,19 @@
 //! the file, not into the block.
 //!
 //! A TOML document that does not deserialize (front matter, a sidecar) is
-//! then checked key by key ([`check`]; `config.toml` always is), so that
-//! one run reports every unknown key and every wrongly typed value, not
-//! only the first one serde stops at.
+//! then checked key by key ([`check_all`]; `config.toml` always is, by
+//! [`check`]), so that one run reports every unknown key, every wrongly
+//! typed value and every missing required key, not only the first one
+//! serde stops at; an unknown key close to a key the table lacks comes
+//! with it suggested.
 
 use super::source::SourceFile;
 use crate::diagnostics::Diagnostic;
 use serde::de::{self, DeserializeOwned, DeserializeSeed, IgnoredAny, MapAccess, SeqAccess};
 use serde::{Deserialize, Deserializer};
 use std::cell::{Cell, RefCell};
-use std::collections::HashSet;
+use std::collections::hash_map::Entry;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::marker::PhantomData;
 use std::path::Path;
@@ -70,9 +73,9 @@ pub fn parse_sidecar(
 
 /// Parses `toml_text`, found at byte `offset` of `file_text` (the file at
 /// `path`), as `T`. The valid document costs one deserialization, as
-/// ever; only one that fails is read again by [`check`], for every
-/// unknown key and wrongly typed value at its own place (a syntax error
-/// stays one error: the parser stops there).
+/// ever; only one that fails is read again by [`check_all`], for every
+/// unknown key, wrongly typed value and missing key at its own place (a
+/// syntax error stays one error: the parser stops there).
 pub fn parse_toml<T: Table>(
     path: &Path,
     file_text: &str,
@@ -80,7 +83,7 @@ pub fn parse_toml<T: Table>(
     toml_text: &str,
 ) -> Result<T, Vec<Diagnostic>> {
     toml::from_str(toml_text).map_err(|e| {
-        let problems = check::<T>(toml_text);
+        let problems = check_all::<T>(toml_text);
         if problems.is_empty() {
             // Not expected (what fails to deserialize has a problem the
             // check finds), but serde's own error is never lost.
@@ -338,7 +341,7 @@ impl<'de> Deserialize<'de> for Date {
 // Checking a TOML document key by key.
 //
 // serde stops at the first unknown key or wrongly typed value of a document.
-// [`check`] walks the document instead, through toml's own deserializer (so
+// [`check_all`] walks the document instead, through toml's own deserializer (so
 // positions, `Spanned` values and dates are exactly what a normal read
 // sees): a key the struct has no field for is recorded where it stands, and
 // the value of each known key is deserialized on its own, as the struct with
@@ -347,7 +350,9 @@ impl<'de> Deserialize<'de> for Date {
 // typed value aborts the walk (its error, with toml's position, only comes
 // out at the top); the walk then runs again, skipping that value, until the
 // document is done: one run of the parser per wrong value, on a document
-// that failed anyway.
+// that failed anyway. Once a table's keys are all walked, each unknown one
+// is matched against the keys the table lacks ([`meant`]), and each
+// required key it lacks aborts the walk in the same way, at the table.
 // ---------------------------------------------------------------------------
 
 /// A struct read from a TOML table, whose documents [`check`] can check key
@@ -371,6 +376,10 @@ pub struct Problem {
     /// A key the struct does not know (the document is otherwise readable
     /// without it); `false` for any other problem.
     pub unknown_key: bool,
+    /// A hint: for an unknown key, the key of its table it may be meant
+    /// for (`did you mean `title`?`); for a missing key, the unknown key
+    /// that may be it misspelt.
+    pub note: Option<String>,
 }
 
 impl Problem {
@@ -379,22 +388,43 @@ impl Problem {
             offset: e.span().map_or(0, |s| s.start),
             message: e.message().trim().replace('\n', " "),
             unknown_key: false,
+            note: None,
         }
     }
 
     /// As an error at its place of `file_text` (the file at `path`), the
     /// document starting at byte `offset` of it.
     pub fn diagnostic(&self, path: &Path, file_text: &str, offset: usize) -> Diagnostic {
-        Diagnostic::error_at(path, file_text, offset + self.offset, self.message.clone())
+        let d = Diagnostic::error_at(path, file_text, offset + self.offset, self.message.clone());
+        match &self.note {
+            Some(note) => d.with_note(note.clone()),
+            None => d,
+        }
     }
 }
 
 /// Every problem of the TOML document `text` read as `T`, in the order of
 /// the text: a syntax error (then nothing else: the parser stops there),
-/// or each unknown key (at the key), each wrongly typed value (at the
-/// value, or inside it where toml says) and each missing required key (at
-/// its table). Empty when `text` reads as `T`.
+/// or each unknown key (at the key, with the key of its table it may be
+/// meant for), each wrongly typed value (at the value, or inside it where
+/// toml says) and each missing required key (at its table), also in a
+/// table with an unknown key or a wrong value: the key `titel` is no
+/// `title`, and fixing one must not reveal the other. Empty when `text`
+/// reads as `T`.
+pub fn check_all<T: Table>(text: &str) -> Vec<Problem> {
+    walk_document::<T>(text, true)
+}
+
+/// The problems of `text` read as `T` as `config.toml` is checked: as
+/// [`check_all`], but a table's missing keys only when its keys are
+/// otherwise right, as serde names them (its unknown keys still come with
+/// the keys they may be meant for).
 pub fn check<T: Table>(text: &str) -> Vec<Problem> {
+    walk_document::<T>(text, false)
+}
+
+/// [`check_all`], or [`check`] without `all_missing`.
+fn walk_document<T: Table>(text: &str, all_missing: bool) -> Vec<Problem> {
     let mut done = HashSet::new();
     let mut problems = Vec::new();
     // Each run but the last marks one more check done, of the finitely
@@ -404,6 +434,8 @@ pub fn check<T: Table>(text: &str) -> Vec<Problem> {
             done,
             current: Cell::new(None),
             problems: RefCell::new(Vec::new()),
+            all_missing,
+            missing_note: RefCell::new(None),
         };
         let result =
             TableSeed::<T>::new(&walk, Place::TOP).deserialize(toml::Deserializer::new(text));
@@ -412,7 +444,9 @@ pub fn check<T: Table>(text: &str) -> Vec<Problem> {
         let Err(e) = result else {
             break;
         };
-        problems.push(Problem::from_toml(&e));
+        let mut problem = Problem::from_toml(&e);
+        problem.note = walk.missing_note.into_inner();
+        problems.push(problem);
         // An error of the place being checked: check the others. Any other
         // (a syntax error) ends the check.
         match walk.current.get() {
@@ -420,11 +454,46 @@ pub fn check<T: Table>(text: &str) -> Vec<Problem> {
             _ => break,
         }
     }
-    // Each run records the unknown keys it passes again.
-    let mut seen = HashSet::new();
-    problems.retain(|p| seen.insert(p.clone()));
-    problems.sort_by_key(|p| p.offset);
-    problems
+    // Each run records the unknown keys it passes again; only a run that
+    // saw the whole of a key's table knows what the key may be meant for.
+    let mut first: HashMap<(usize, String, bool), usize> = HashMap::new();
+    let mut out: Vec<Problem> = Vec::with_capacity(problems.len());
+    for p in problems {
+        match first.entry((p.offset, p.message.clone(), p.unknown_key)) {
+            Entry::Occupied(at) => {
+                let kept = &mut out[*at.get()];
+                if kept.note.is_none() {
+                    kept.note = p.note;
+                }
+            }
+            Entry::Vacant(at) => {
+                at.insert(out.len());
+                out.push(p);
+            }
+        }
+    }
+    out.sort_by_key(|p| p.offset);
+    out
+}
+
+/// The key of a table that an unknown key `name` may be a misspelling of:
+/// among `absent`, the keys the table lacks (those it requires first), the
+/// nearest one in letters, if near enough (case and `-` for `_` aside, a
+/// letter or two swapped, missed or mistyped: `titel`, `sumary`, `Title`,
+/// `no-autolink`).
+fn meant<'f>(name: &str, absent: &[(&'f str, bool)]) -> Option<&'f str> {
+    let norm = |s: &str| s.to_lowercase().replace('-', "_");
+    let name = norm(name);
+    absent
+        .iter()
+        .enumerate()
+        .map(|(order, &(field, required))| {
+            let d = strsim::osa_distance(&name, &norm(field));
+            (d, !required, order, field)
+        })
+        .filter(|&(d, _, _, field)| d <= (field.chars().count() / 3).max(1))
+        .min()
+        .map(|(_, _, _, field)| field)
 }
 
 /// Where a value is: the key it is the value of (its byte offset; `None`
@@ -474,6 +543,11 @@ struct Walk {
     current: Cell<Option<Site>>,
     /// What the walk found without stopping (unknown keys).
     problems: RefCell<Vec<Problem>>,
+    /// Whether a table's missing keys are checked also when some of its
+    /// keys are unknown or have wrong values ([`check_all`]).
+    all_missing: bool,
+    /// The note of the missing key whose error ends the run, if any.
+    missing_note: RefCell<Option<String>>,
 }
 
 /// The value of a known key of a table of `T`, to check.
@@ -634,6 +708,8 @@ impl<'de, T: Table> de::Visitor<'de> for TableSeed<'_, T> {
         let mut present = Vec::new();
         // Whether a key of this table is unknown or has a wrong value.
         let mut wrong = false;
+        // The unknown keys: their problem (its index) and name.
+        let mut unknown: Vec<(usize, String)> = Vec::new();
         while let Some(key) = map.next_key_seed(KeySeed)? {
             let Some(at) = key.at else {
                 // A date, not a table.
@@ -645,11 +721,16 @@ impl<'de, T: Table> de::Visitor<'de> for TableSeed<'_, T> {
             };
             if !fields.contains(&key.name.as_str()) {
                 let e: de::value::Error = de::Error::unknown_field(&key.name, fields);
-                walk.problems.borrow_mut().push(Problem {
-                    offset: at,
-                    message: e.to_string(),
-                    unknown_key: true,
-                });
+                {
+                    let mut problems = walk.problems.borrow_mut();
+                    unknown.push((problems.len(), key.name.clone()));
+                    problems.push(Problem {
+                        offset: at,
+                        message: e.to_string(),
+                        unknown_key: true,
+                        note: None,
+                    });
+                }
                 wrong = true;
                 map.next_value::<IgnoredAny>()?;
                 continue;
@@ -671,13 +752,29 @@ impl<'de, T: Table> de::Visitor<'de> for TableSeed<'_, T> {
             }
             present.push(key.name);
         }
-        // Required keys, every one missing; as serde does, only in a table
-        // whose keys are otherwise right (a misspelt key is more to the
-        // point than the key it misses).
-        if wrong {
+        // The whole table seen: what each unknown key may be meant for,
+        // among the keys it lacks.
+        let required = required_fields::<T>();
+        let absent: Vec<(&str, bool)> = fields
+            .iter()
+            .filter(|f| !present.iter().any(|p| p == *f))
+            .map(|f| (*f, required.contains(f)))
+            .collect();
+        let mut misspelt: Vec<(&str, &str)> = Vec::new();
+        for (i, name) in &unknown {
+            if let Some(field) = meant(name, &absent) {
+                walk.problems.borrow_mut()[*i].note = Some(format!("did you mean `{field}`?"));
+                misspelt.push((field, name));
+            }
+        }
+        // Required keys, every one missing: with [`check_all`], in any
+        // table (that `titel` is no `title` must not wait for the next
+        // run); otherwise, as serde does, only in a table whose keys are
+        // otherwise right.
+        if wrong && !walk.all_missing {
             return Ok(());
         }
-        for field in required_fields::<T>() {
+        for field in required {
             let site = Site {
                 place: self.place,
                 missing: Some(field),
@@ -685,6 +782,9 @@ impl<'de, T: Table> de::Visitor<'de> for TableSeed<'_, T> {
             if !present.iter().any(|p| p == field) && !walk.done.contains(&site) {
                 // toml places it at the table.
                 walk.current.set(Some(site));
+                let misspelt = misspelt.iter().find(|(f, _)| *f == field);
+                *walk.missing_note.borrow_mut() =
+                    misspelt.map(|(_, name)| format!("is it misspelt as `{name}`?"));
                 return Err(de::Error::missing_field(field));
             }
         }
@@ -1067,6 +1167,105 @@ pub(crate) mod tests {
         );
     }
 
+    /// (offset, message, note) of each problem of `text` read as `T` by
+    /// [`check_all`].
+    fn all_problems<T: Table>(text: &str) -> Vec<(usize, String, Option<String>)> {
+        check_all::<T>(text)
+            .into_iter()
+            .map(|p| (p.offset, p.message, p.note))
+            .collect()
+    }
+
+    #[test]
+    fn check_all_names_missing_keys_beside_misspelt_keys_and_wrong_values() {
+        // A misspelt `title`: the key, what it may be meant for, and the
+        // key missing, with what may be it; `date` missing too.
+        let p = all_problems::<ArticleMeta>("tags = [\"a\"]\ntitel = \"x\"\n");
+        let at_key = "tags = [\"a\"]\n".len();
+        assert_eq!(p.len(), 3, "{p:?}");
+        assert_eq!(p[0].0, 0);
+        assert_eq!(p[0].1, "missing field `title`");
+        assert_eq!(p[0].2.as_deref(), Some("is it misspelt as `titel`?"));
+        assert_eq!(
+            (p[1].0, p[1].1.as_str(), p[1].2.as_deref()),
+            (0, "missing field `date`", None)
+        );
+        assert_eq!(p[2].0, at_key);
+        assert!(p[2]
+            .1
+            .starts_with("unknown field `titel`, expected one of `title`"));
+        assert_eq!(p[2].2.as_deref(), Some("did you mean `title`?"));
+        // Beside a wrong value, and in each table of an array of tables
+        // (at its own place), with or without a misspelt key.
+        let p = all_problems::<ArticleMeta>(
+            "title = 1\n[[annotations]]\nqoute = \"a\"\n[[annotations]]\nnote = 2\n",
+        );
+        let got: Vec<(usize, &str, Option<&str>)> = p
+            .iter()
+            .map(|(o, m, n)| (*o, m.split(',').next().unwrap(), n.as_deref()))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (0, "missing field `date`", None),
+                (8, "invalid type: integer `1`", None),
+                (
+                    10,
+                    "missing field `quote`",
+                    Some("is it misspelt as `qoute`?")
+                ),
+                (26, "unknown field `qoute`", Some("did you mean `quote`?")),
+                (38, "missing field `quote`", None),
+                (61, "invalid type: integer `2`", None),
+            ],
+            "{p:?}"
+        );
+        // `check`, as `config.toml` is read, names them only in a table
+        // whose keys are otherwise right; it suggests keys all the same.
+        let p = check::<ArticleMeta>("date = 2025-01-01\ntitel = \"x\"\n");
+        assert_eq!(p.len(), 1, "{p:?}");
+        assert_eq!(p[0].note.as_deref(), Some("did you mean `title`?"));
+    }
+
+    #[test]
+    fn an_unknown_key_is_told_the_absent_key_it_may_be_meant_for() {
+        let note = |text: &str| -> Option<String> {
+            let p = check_all::<ArticleMeta>(text);
+            p.into_iter().find(|p| p.unknown_key).and_then(|p| p.note)
+        };
+        let base = "title = \"T\"\ndate = 2025-01-01\n";
+        for (key, meant) in [
+            ("tagz", Some("tags")),
+            ("sumary", Some("summary")),
+            ("Draft", Some("draft")),
+            ("no-autolink", Some("no_autolink")),
+            ("author", Some("authors")),
+            ("sluggg", None),
+            ("colour", None),
+            ("x", None),
+        ] {
+            let want = meant.map(|m| format!("did you mean `{m}`?"));
+            assert_eq!(note(&format!("{base}{key} = 1\n")), want, "{key}");
+        }
+        // Not a key the table has already: `tagz` beside `tags` is no typo
+        // of it.
+        assert_eq!(note(&format!("{base}tags = []\ntagz = 1\n")), None);
+        assert_eq!(
+            note("title = \"T\"\ndat = 1\n"),
+            Some("did you mean `date`?".into())
+        );
+        // The nearest wins; of two as near, one the table requires, else
+        // the first.
+        assert_eq!(
+            meant("drat", &[("date", true), ("draft", false)]),
+            Some("draft")
+        );
+        let (optional, required) = (("abcd", false), ("abce", true));
+        assert_eq!(meant("abcx", &[optional, required]), Some("abce"));
+        assert_eq!(meant("abcx", &[optional, ("abce", false)]), Some("abcd"));
+        assert_eq!(meant("zzz", &[("date", true)]), None);
+    }
+
     #[test]
     fn the_keys_of_a_table_are_serdes_own() {
         assert_eq!(
@@ -1162,14 +1361,33 @@ pub(crate) mod tests {
                 ix in proptest::collection::vec(0..LINES.len(), 0..12)
             ) {
                 let doc: String = ix.iter().map(|&i| format!("{}\n", LINES[i])).collect();
-                let p = check::<ArticleMeta>(&doc);
                 let read = toml::from_str::<ArticleMeta>(&doc);
-                prop_assert_eq!(p.is_empty(), read.is_ok(), "{}: {:?}", doc, p);
-                if doc.parse::<toml::Table>().is_err() {
-                    prop_assert_eq!(p.len(), 1, "{}: {:?}", doc, p);
+                for p in [check::<ArticleMeta>(&doc), check_all::<ArticleMeta>(&doc)] {
+                    prop_assert_eq!(p.is_empty(), read.is_ok(), "{}: {:?}", doc, p);
+                    if doc.parse::<toml::Table>().is_err() {
+                        prop_assert_eq!(p.len(), 1, "{}: {:?}", doc, p);
+                    }
+                    for q in &p {
+                        prop_assert!(q.offset <= doc.len());
+                    }
                 }
-                for q in &p {
-                    prop_assert!(q.offset <= doc.len());
+                // `check_all` names what `check` names, and a missing key
+                // wherever serde would name it once the rest is fixed.
+                let (some, all) = (check::<ArticleMeta>(&doc), check_all::<ArticleMeta>(&doc));
+                for q in &some {
+                    prop_assert!(all.iter().any(|a| a.offset == q.offset && a.message == q.message),
+                        "{}: {:?} not in {:?}", doc, q, all);
+                }
+                if doc.parse::<toml::Table>().is_ok() {
+                    let top = |k: &str| doc.lines().take_while(|l| !l.starts_with('[')).any(|l| l.starts_with(k));
+                    for key in ["title", "date"] {
+                        let missing = format!("missing field `{key}`");
+                        prop_assert_eq!(
+                            all.iter().any(|a| a.message == missing),
+                            !top(&format!("{key} =")),
+                            "{}: {:?}", doc, all
+                        );
+                    }
                 }
             }
         }
