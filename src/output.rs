@@ -910,8 +910,8 @@ pub fn write(dir: &Path, files: &[OutputFile]) -> io::Result<WriteStats> {
 
 /// Data files a sink that wants no pages (`check`) is not given, and
 /// `serve` makes apart: they count as made when they are not listed.
-const ATOM: &str = "atom.xml";
-const JSON_FILES: [&str; 2] = ["entities.json", "search.json"];
+pub(crate) const ATOM: &str = "atom.xml";
+pub(crate) const JSON_FILES: [&str; 2] = ["entities.json", "search.json"];
 
 /// What made an output file, for messages.
 enum Maker<'a> {

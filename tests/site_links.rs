@@ -241,7 +241,9 @@ fn broken_root_relative_links_are_warned_about_by_build_and_check() {
                 "Third",
                 "2025-01-03",
                 "Fine: [first](/articles/first/#fn-1).\n\
-                 Gone: [x](/articles/missing/?q=1) and [y](/articles/first/#nothere).\n",
+                 Gone: [x](/articles/missing/?q=1) and [y](/articles/first/#nothere).\n\
+                 Data, which `check` writes no more than pages: [feed](/atom.xml),\n\
+                 [entities](/entities.json), [search](/search.json), [map](/sitemap.xml).\n",
             ),
         )
         .file(

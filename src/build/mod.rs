@@ -457,7 +457,16 @@ pub(crate) fn render_prepared(
     timer.lap("render", "");
     timer.progress.finish();
     if opts.lint {
-        diags.extend(site::lint::lint(a, model, &paths, &p.theme.ids));
+        // Links to the data files a build writes (a sink that wants no
+        // pages, `check`'s, gets none of them) are links to the site.
+        let unwritten = (!atom).then_some(crate::output::ATOM).into_iter();
+        let unwritten = unwritten.chain(crate::output::JSON_FILES.into_iter().filter(|_| !json));
+        let unwritten: Vec<String> = unwritten.map(String::from).collect();
+        let site_paths = match unwritten.is_empty() {
+            true => std::borrow::Cow::Borrowed(&paths),
+            false => std::borrow::Cow::Owned([paths.clone(), unwritten].concat()),
+        };
+        diags.extend(site::lint::lint(a, model, &site_paths, &p.theme.ids));
     }
     let stats = Stats {
         articles: a.content.articles.len(),
