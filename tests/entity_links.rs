@@ -157,3 +157,89 @@ fn a_link_split_by_a_table_and_a_link_in_alt_text_are_errors() {
         ],
     );
 }
+
+#[test]
+fn brackets_that_do_not_pair_up_in_a_link_are_errors() {
+    // All once left as literal text with no message.
+    errors(
+        "A [[paris] city]] and [[paris|the [capital]] and [[paris|x]y]].\n\n\
+         | who | what |\n|---|---|\n| [[paris\\|x]y]] | ok |\n\n\
+         # Heading [[paris|a]b]]\n\n\
+         Noted.[^1]\n\n\
+         [^1]: In a note [[marie-curie|the [physicist]].",
+        &[
+            ("5:3", "a `]` in this entity link closes no `[`"),
+            (
+                "5:23",
+                "a `[` in the shown text of this entity link is never closed",
+            ),
+            (
+                "5:50",
+                "a `]` in the shown text of this entity link closes no `[`",
+            ),
+            (
+                "9:3",
+                "a `]` in the shown text of this entity link closes no `[`",
+            ),
+            (
+                "11:11",
+                "a `]` in the shown text of this entity link closes no `[`",
+            ),
+            (
+                "15:17",
+                "a `[` in the shown text of this entity link is never closed",
+            ),
+        ],
+    );
+    // The message says how to write it.
+    let run = site("A [[paris|x]y]].").run(&["check"]);
+    run.assert_error(
+        "content/articles/a.md:5:3: ",
+        "brackets in shown text must pair up (`[[id|Sen. Rubio [R-FL]]]`); \
+         write `\\]` for a bracket that is text",
+    );
+}
+
+#[test]
+fn brackets_that_are_text_stay_text() {
+    let run = site(
+        "A lone [ and ] and [1] and [a link](https://example.org/) and [[paris]] and \
+         \\[\\[not a link\\]\\] and [[1], [2]] and [[[paris]] and `[[a] b]]` and \
+         <span title=\"[[x|y]z]]\">[[a] b]]</span>.\n\n\
+         <div>\n[[a] b]] [[x|y]z]]\n</div>\n\n\
+         ```\n[[a] b]] [[never\n```",
+    )
+    .build(&[]);
+    run.assert_ok();
+    assert!(!run.stderr.contains("a.md:"), "{}", run.stderr);
+    let page = run.page("articles/a/index.html");
+    for text in [
+        "A lone [ and ] and [1] and",
+        "[[not a link]] and [[1], [2]] and [",
+        "<code>[[a] b]]</code>",
+        "[[a] b]]&lt;/span&gt;",
+        "[[a] b]] [[x|y]z]]",
+        "[[a] b]] [[never",
+    ] {
+        assert!(page.contains(text), "{text:?} in {page}");
+    }
+    assert!(page.contains("id=\"m-paris-2\""), "{page}");
+}
+
+#[test]
+fn a_link_never_closed_is_a_warning() {
+    // Shown as text, as before, but no longer silently.
+    let site = site("We met [[marie-curie in Paris.\n\nAnd [[paris] too, then [[paris]].");
+    for run in [site.build(&[]), site.run(&["check"])] {
+        run.assert_ok();
+        for at in ["5:8", "7:5"] {
+            let want = format!("content/articles/a.md:{at}: warning: `[[` is never closed by `]]`");
+            assert!(run.stderr.contains(&want), "{want} in:\n{}", run.stderr);
+        }
+        assert!(run.stderr.contains("write `\\[[`"), "{}", run.stderr);
+    }
+    let page = site.build(&[]).page("articles/a/index.html");
+    assert!(page.contains("We met [[marie-curie in Paris."), "{page}");
+    assert!(page.contains("And [[paris] too"), "{page}");
+    assert!(page.contains("id=\"m-paris-1\""), "{page}");
+}

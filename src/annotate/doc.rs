@@ -8,7 +8,8 @@
 //! from. Quotes, names and snippets are all found in the view; the renderer
 //! uses the map to wrap exactly those bytes in the item stream.
 
-use pulldown_cmark::{CodeBlockKind, Event, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{CodeBlockKind, Event, LinkType, Options, Parser, Tag, TagEnd};
+use std::collections::HashMap;
 use std::ops::Range;
 
 /// Where a piece of text sits, for deciding what may happen to it.
@@ -134,6 +135,11 @@ pub struct LinkRef {
 pub struct Flow {
     pub items: Vec<Item>,
     pub blocks: Vec<Block>,
+    /// Where the URL of each Markdown link and image is written: the index
+    /// of its `Start` item and a byte offset in the file, in the order of
+    /// the items. For a reference link (`[x][ref]`) it is the URL of its
+    /// definition; should the source not read as expected, the link itself.
+    pub urls: Vec<(usize, usize)>,
 }
 
 /// What parsing a Markdown text gives.
@@ -151,6 +157,9 @@ pub struct Parsed {
     /// Entity links that cannot be links (empty, holding a link...): offset
     /// in file, message.
     pub errors: Vec<(usize, String)>,
+    /// Text that is likely a broken entity link but reads as text (a `[[`
+    /// never closed): offset in file, message.
+    pub warnings: Vec<(usize, String)>,
 }
 
 pub fn options() -> Options {
@@ -170,7 +179,22 @@ pub fn parse(src: &str, base: usize) -> Parsed {
     };
     let mut in_footnote: Option<(String, usize, Flow)> = None;
     let mut code: Option<(String, String)> = None;
-    for (ev, range) in Parser::new_ext(src, options()).into_offset_iter() {
+    let mut events = Parser::new_ext(src, options()).into_offset_iter();
+    while let Some((ev, range)) = events.next() {
+        // A reference link's URL is in its definition, found by its label.
+        if let Event::Start(Tag::Link { link_type, id, .. } | Tag::Image { link_type, id, .. }) =
+            &ev
+        {
+            let reference = matches!(
+                link_type,
+                LinkType::Reference | LinkType::Collapsed | LinkType::Shortcut
+            );
+            if let Some(def) = events.reference_definitions().get(id).filter(|_| reference) {
+                if let Some(at) = definition_url_at(src, def.span.clone()) {
+                    p.defs.insert(range.start, at);
+                }
+            }
+        }
         if let Some((_, text)) = &mut code {
             match ev {
                 Event::Text(t) => text.push_str(&t),
@@ -334,7 +358,8 @@ enum Scan {
     /// Something written as an entity link that cannot be one: where its
     /// `[[` is, and why.
     Error(usize, String),
-    /// A `[[` whose brackets close nothing: text, unless in a table cell.
+    /// A `[[` never closed by `]]` (`[[x`, `[[x]`): text, but an error in a
+    /// table cell and a warning elsewhere (not in raw HTML).
     Unclosed(usize),
 }
 
@@ -343,9 +368,16 @@ enum Scan {
 /// at `q` opens or closes a link only if `syntax(q)` (it was written as a
 /// bracket, not escaped, not in an image description). The shown text may
 /// hold brackets that pair up (`[[rubio|Rubio [R-FL]]]`); a bracket in the
-/// target is an error; brackets that do not pair up as `[[...]]` are text
-/// (`[[1], [2]]`).
-fn scan(v: &str, syntax: impl Fn(usize) -> bool, marks: &[(usize, Mark)]) -> Vec<Scan> {
+/// target is an error, and so is one that does not pair up inside a link
+/// written `[[...]]` (`[[a] b]]`, `[[x|y]z]]`, `[[x|a [b]]`) unless in raw
+/// HTML (`html(q)`), which is left as it is. Brackets that pair up otherwise
+/// are text (`[[1], [2]]`).
+fn scan(
+    v: &str,
+    syntax: impl Fn(usize) -> bool,
+    html: impl Fn(usize) -> bool,
+    marks: &[(usize, Mark)],
+) -> Vec<Scan> {
     let marks_in = |a: usize, b: usize| {
         let k = marks.partition_point(|m| m.0 < a);
         marks[k..].iter().take_while(move |m| m.0 < b)
@@ -353,6 +385,12 @@ fn scan(v: &str, syntax: impl Fn(usize) -> bool, marks: &[(usize, Mark)]) -> Vec
     let mut out = Vec::new();
     let mut from = 0;
     let mut pairs = None;
+    let b = v.as_bytes();
+    let twice = |c: u8| move |k: usize| b[k] == c && b.get(k + 1) == Some(&c);
+    let (close2, open2) = (twice(b']'), twice(b'['));
+    // The next `]]` and `[[` written as syntax, and the next `]` escaped.
+    let (mut next_close, mut next_open, mut next_escaped) =
+        (Cursor::new(v), Cursor::new(v), Cursor::new(v));
     while let Some(i) = v[from..].find("[[") {
         let s = from + i;
         if !(syntax(s) && syntax(s + 1)) {
@@ -361,15 +399,37 @@ fn scan(v: &str, syntax: impl Fn(usize) -> bool, marks: &[(usize, Mark)]) -> Vec
         }
         // `[[` closes where its two brackets close, side by side: `]]`.
         let pairs = pairs.get_or_insert_with(|| bracket_pairs(v, &syntax));
-        let j = match (closing(pairs, s), closing(pairs, s + 1)) {
+        let (outer, inner) = (closing(pairs, s), closing(pairs, s + 1));
+        let j = match (outer, inner) {
             (Some(outer), Some(inner)) if outer == inner + 1 => inner,
-            (None, None) => {
-                out.push(Scan::Unclosed(s));
-                from = s + 1;
-                continue;
-            }
             _ => {
                 from = s + 1;
+                // In `[[[x]]`, the `[[` that follows decides.
+                if b.get(s + 2) == Some(&b'[') && syntax(s + 2) {
+                    continue;
+                }
+                // What the writer meant to close it with: the first `]]`
+                // after it, unless a `[[` comes first.
+                let close = next_close.next(s + 2, |k| close2(k) && syntax(k) && syntax(k + 1));
+                let open = next_open.next(s + 2, |k| open2(k) && syntax(k) && syntax(k + 1));
+                match close.filter(|&e| open.is_none_or(|o| e < o)) {
+                    // Brackets that pair up otherwise are text: `[[1], [2]]`.
+                    Some(e) if outer == Some(e + 1) || html(s) => {}
+                    // Brackets inside that do not pair up: `[[a] b]]`,
+                    // `[[x|y]z]]`, `[[x|a [b]]`.
+                    Some(e) => {
+                        out.push(Scan::Error(s, unpaired(v, s, e, &syntax)));
+                        from = e + 2;
+                    }
+                    None => {
+                        // In `[[x\]]` the escape says the brackets are text.
+                        let end = open.unwrap_or(v.len());
+                        let escaped = next_escaped.next(s + 2, |k| b[k] == b']' && !syntax(k));
+                        if escaped.is_none_or(|k| k >= end) {
+                            out.push(Scan::Unclosed(s));
+                        }
+                    }
+                }
                 continue;
             }
         };
@@ -467,6 +527,74 @@ fn scan(v: &str, syntax: impl Fn(usize) -> bool, marks: &[(usize, Mark)]) -> Vec
     out
 }
 
+/// The first position at or after `from` where `hit` holds, for `from`s
+/// that never decrease from one call to the next: one pass over the text
+/// in all, however many `[[` ask.
+struct Cursor {
+    at: usize,
+    end: usize,
+}
+
+impl Cursor {
+    fn new(v: &str) -> Cursor {
+        Cursor {
+            at: 0,
+            end: v.len(),
+        }
+    }
+
+    fn next(&mut self, from: usize, hit: impl Fn(usize) -> bool) -> Option<usize> {
+        self.at = self.at.max(from);
+        while self.at < self.end && !hit(self.at) {
+            self.at += 1;
+        }
+        (self.at < self.end).then_some(self.at)
+    }
+}
+
+/// What is wrong with the entity link written from `[[` at `s` to `]]` at
+/// `end`, whose brackets inside do not pair up: the first `]` that closes
+/// nothing, or else the first `[` never closed, in its target or shown text.
+fn unpaired(v: &str, s: usize, end: usize, syntax: &impl Fn(usize) -> bool) -> String {
+    let inner = &v[s + 2..end];
+    let brackets = inner
+        .bytes()
+        .enumerate()
+        .filter(|&(k, c)| matches!(c, b'[' | b']') && syntax(s + 2 + k));
+    let mut open = Vec::new();
+    let mut stray = None;
+    for (k, c) in brackets {
+        match c {
+            b'[' => open.push(k),
+            _ if open.pop().is_none() => {
+                stray = Some((k, ']'));
+                break;
+            }
+            _ => {}
+        }
+    }
+    let (at, bracket) = stray
+        .or(open.first().map(|&k| (k, '[')))
+        .unwrap_or((0, ']'));
+    let (what, escaped) = match bracket {
+        '[' => ("is never closed by a `]`", "\\["),
+        _ => ("closes no `[`", "\\]"),
+    };
+    if inner.find('|').is_some_and(|bar| bar < at) {
+        format!(
+            "a `{bracket}` in the shown text of this entity link {what}: brackets in \
+             shown text must pair up (`[[id|Sen. Rubio [R-FL]]]`); write `{escaped}` \
+             for a bracket that is text"
+        )
+    } else {
+        format!(
+            "a `{bracket}` in this entity link {what}: a target cannot hold brackets, \
+             and brackets in shown text must pair up (`[[id|Sen. Rubio [R-FL]]]`); \
+             write `{escaped}` for a bracket that is text"
+        )
+    }
+}
+
 /// The brackets of a run written as syntax (`syntax(q)`; escaped ones are
 /// text), paired as they nest: (opening, closing) by opening position.
 fn bracket_pairs(v: &str, syntax: &impl Fn(usize) -> bool) -> Vec<(usize, usize)> {
@@ -492,6 +620,91 @@ fn closing(pairs: &[(usize, usize)], o: usize) -> Option<usize> {
     pairs.get(i).filter(|p| p.0 == o).map(|p| p.1)
 }
 
+/// Where the URL of each link and image of `run` is written in `src`, by
+/// index in the run: inside the `(...)` of an inline one, the `<...>` of an
+/// autolink, at the definition of a reference one (`defs`: by the link's
+/// offset). Found in the source as written, so that a URL written with
+/// escapes or entities (`/a\_b/`, `&amp;`) or in `<...>` is found, and each
+/// link is found at its own place. Where the source does not read as
+/// expected, the link itself.
+fn url_positions(
+    src: &str,
+    run: &[(Event, Range<usize>)],
+    defs: &HashMap<usize, usize>,
+) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    for (i, (ev, range)) in run.iter().enumerate() {
+        let (link_type, opener) = match ev {
+            Event::Start(Tag::Link { link_type, .. }) => (link_type, 1),
+            Event::Start(Tag::Image { link_type, .. }) => (link_type, 2),
+            _ => continue,
+        };
+        let at = match link_type {
+            LinkType::Autolink | LinkType::Email => Some(range.start + 1),
+            LinkType::Inline => {
+                // The text ends where its last event does; `](` follows.
+                let mut text_end = range.start + opener;
+                let mut depth = 0u32;
+                for (ev, r) in &run[i + 1..] {
+                    match ev {
+                        Event::Start(Tag::Link { .. } | Tag::Image { .. }) => depth += 1,
+                        Event::End(TagEnd::Link | TagEnd::Image) if depth == 0 => break,
+                        Event::End(TagEnd::Link | TagEnd::Image) => depth -= 1,
+                        _ => {}
+                    }
+                    text_end = text_end.max(r.end);
+                }
+                src.get(text_end..range.end)
+                    .and_then(|rest| rest.find("]("))
+                    .map(|k| destination_at(src, text_end + k + 2, range.end))
+            }
+            _ => defs.get(&range.start).copied(),
+        };
+        out.push((i, at.unwrap_or(range.start)));
+    }
+    out
+}
+
+/// Where the URL of the link reference definition at `span` of `src`
+/// (`[label]: url "title"`) starts.
+fn definition_url_at(src: &str, span: Range<usize>) -> Option<usize> {
+    let def = src.get(span.clone())?;
+    let bytes = def.as_bytes();
+    if bytes.first() != Some(&b'[') {
+        return None;
+    }
+    // The label ends at its first `]` not escaped.
+    let mut k = 1;
+    while k < bytes.len() {
+        match bytes[k] {
+            b'\\' => k += 1,
+            b']' => break,
+            _ => {}
+        }
+        k += 1;
+    }
+    (bytes.get(k + 1) == Some(&b':')).then(|| destination_at(src, span.start + k + 2, span.end))
+}
+
+/// Where a link destination that follows `at` starts, before `end`: past
+/// white space (a line break and the `>` of a block quote included) and
+/// the `<` of a destination written `<...>`.
+fn destination_at(src: &str, mut at: usize, end: usize) -> usize {
+    let bytes = src.as_bytes();
+    let mut line_start = false;
+    while at < end.min(bytes.len()) {
+        match bytes[at] {
+            b' ' | b'\t' => {}
+            b'\n' | b'\r' => line_start = true,
+            b'>' if line_start => {}
+            b'<' => return at + 1,
+            _ => break,
+        }
+        at += 1;
+    }
+    at
+}
+
 /// One text event of a run: where its text starts in the run's text and
 /// in the source.
 struct Piece {
@@ -505,6 +718,8 @@ struct Piece {
     escaped: bool,
     /// Source text in an image description.
     image: bool,
+    /// Raw HTML, or text inside an element it opened.
+    html: bool,
 }
 
 /// A run cut into what is emitted: runs of text events, merged, and the
@@ -529,6 +744,9 @@ struct Builder<'s> {
     base: usize,
     /// The inline events of the current block, with their source ranges.
     run: Vec<(Event<'s>, Range<usize>)>,
+    /// Where the URL of each reference link's definition is, by the
+    /// offset of the link in `src` (offsets in `src`).
+    defs: HashMap<usize, usize>,
     anchor: u32,
     image: u32,
     heading: u32,
@@ -607,6 +825,8 @@ impl<'s> Builder<'s> {
             return;
         }
         let run = std::mem::take(&mut self.run);
+        let urls = url_positions(self.src, &run, &self.defs);
+        let mut next_url = urls.into_iter().peekable();
         let bytes = self.src.as_bytes();
         let mut v = String::new();
         let mut pieces: Vec<Piece> = Vec::new();
@@ -650,6 +870,7 @@ impl<'s> Builder<'s> {
                 syntax: literal && image == 0,
                 escaped,
                 image: literal && image > 0,
+                html,
             });
             v.push_str(t);
             match atoms.last_mut() {
@@ -686,7 +907,11 @@ impl<'s> Builder<'s> {
                 let p = piece_at(q);
                 p.syntax && !(p.escaped && q == p.v)
             };
-            for found in scan(&v, syntax, &marks) {
+            let html = |q: usize| piece_at(q).html;
+            // One warning a block for a `[[` never closed: the rest of it
+            // is text anyway.
+            let mut warned = false;
+            for found in scan(&v, syntax, html, &marks) {
                 match found {
                     Scan::Link(l) => links.push(l),
                     Scan::Error(s, msg) => {
@@ -700,6 +925,17 @@ impl<'s> Builder<'s> {
                                    of an entity link as `\\|` (`[[id\\|shown text]]`)";
                         self.parsed
                             .errors
+                            .push((self.base + src_at(s), msg.to_string()));
+                    }
+                    Scan::Unclosed(s)
+                        if !self.cell && !warned && !html(s) && !v[s + 2..].trim().is_empty() =>
+                    {
+                        warned = true;
+                        let msg = "`[[` is never closed by `]]`, so it is shown as text: close \
+                                   the entity link with `]]`, or write `\\[[` for brackets \
+                                   that are text";
+                        self.parsed
+                            .warnings
                             .push((self.base + src_at(s), msg.to_string()));
                     }
                     Scan::Unclosed(_) => {}
@@ -785,6 +1021,12 @@ impl<'s> Builder<'s> {
                         Some(l) => l.ls <= p,
                         None => false,
                     };
+                    while next_url.next_if(|u| u.0 < i).is_some() {}
+                    if let Some((_, at)) = next_url.next_if(|u| u.0 == i) {
+                        // `event` pushes the link's `Start` as the next item.
+                        let item = self.flow.items.len();
+                        self.flow.urls.push((item, self.base + at));
+                    }
                     self.event(ev, range.start, shown);
                 }
             }
@@ -1238,12 +1480,155 @@ mod tests {
     }
 
     #[test]
-    fn brackets_after_multibyte_text_are_text() {
+    fn brackets_after_multibyte_text_are_read_without_panic() {
         // Skipping past a bracket once landed inside the `é`.
-        for src in ["[[é[]]\n", "[[é\\]]\n", "[[aé]é]]\n"] {
+        let p = parse("[[é\\]]\n", 0);
+        assert!(p.links.is_empty() && p.errors.is_empty(), "{:?}", p.errors);
+        for src in ["[[é[]]\n", "[[aé]é]]\n", "[[é]é]] é [[x]]\n"] {
             let p = parse(src, 0);
-            assert!(p.links.is_empty() && p.errors.is_empty(), "{src:?}");
+            assert_errors(&p, &[(0, "in this entity link")]);
         }
+        let p = parse("[[é]é]] é [[x]]\n", 0);
+        assert_eq!(targets(&p), vec![("x", "[[é]é]] é ".len())]);
+    }
+
+    #[test]
+    fn brackets_that_do_not_pair_up_inside_a_link_are_errors() {
+        let src = "A [[a] b]] B [[x|y]z]] C [[x|a [b]] D [[a [b]] E [[ok|[c] d]] \
+                   F [[a]|b]] G [[x|y]]z]] H\n";
+        let p = parse(src, 0);
+        let at = |s: &str| src.find(s).unwrap();
+        assert_errors(
+            &p,
+            &[
+                (at("[[a] b"), "a `]` in this entity link closes no `[`"),
+                (
+                    at("[[x|y]z"),
+                    "a `]` in the shown text of this entity link closes no `[`",
+                ),
+                (
+                    at("[[x|a [b]]"),
+                    "a `[` in the shown text of this entity link is never closed",
+                ),
+                (at("[[a [b]]"), "a `[` in this entity link is never closed"),
+                (at("[[a]|b"), "a `]` in this entity link closes no `[`"),
+            ],
+        );
+        for (_, msg) in &p.errors {
+            assert!(
+                msg.contains("must pair up") && msg.contains("write `\\"),
+                "{msg}"
+            );
+        }
+        // The links around them are found; `[[x|y]]z]]` is a link and text.
+        assert_eq!(targets(&p), vec![("ok", at("[[ok")), ("x", at("[[x|y]]"))]);
+        assert!(
+            texts(&p.body)[0].contains("G yz]] H"),
+            "{:?}",
+            texts(&p.body)
+        );
+    }
+
+    #[test]
+    fn text_with_brackets_that_is_no_link_is_not_an_error() {
+        let src = "A lone [ and ] and [1] and [a](b) and [[a]] and \\[\\[not a link\\]\\] \
+                   and [[1], [2]] and [[x|a] [b]] and [[[x]] and [[y\\]] and `[[a] b]]` \
+                   and `[[x|y]z]]` \
+                   and <b title=\"[[a] b]] [[c\">[[x|y]z]] [[d [e]]</b> and \\[[a] b]].\n\n\
+                   <div>\n[[a] b]] [[x|y]z]] [[open\n</div>\n\n\
+                   ```\n[[a] b]] [[never\n```\n\n    [[x|y]z]]\n";
+        let p = parse(src, 0);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        assert!(p.warnings.is_empty(), "{:?}", p.warnings);
+        let at = |s: &str| src.find(s).unwrap();
+        assert_eq!(
+            targets(&p),
+            vec![("a", at("[[a]] and")), ("x", at("[[x]]"))]
+        );
+    }
+
+    #[test]
+    fn a_link_never_closed_is_a_warning_once_a_block() {
+        let src = "A [[never closed and [[paris] here.\n\n\
+                   B [[marie-curie] said.\n\n\
+                   C [[ok]] then [[\n\n\
+                   D [[a [[b]] c.\n";
+        let p = parse(src, 10);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let at = |s: &str| 10 + src.find(s).unwrap();
+        let warned: Vec<usize> = p.warnings.iter().map(|w| w.0).collect();
+        assert_eq!(
+            warned,
+            vec![at("[[never"), at("[[marie"), at("[[a [[")],
+            "{:?}",
+            p.warnings
+        );
+        assert!(p.warnings[0].1.contains("never closed by `]]`"));
+        assert!(p.warnings[0].1.contains("`\\[[`"));
+        assert_eq!(targets(&p), vec![("ok", at("[[ok")), ("b", at("[[b"))]);
+        // In a table cell it is an error, as before.
+        let p = parse("| a |\n|---|\n| [[paris] |\n", 0);
+        assert_errors(&p, &[(14, "`[[` without `]]` in a table cell")]);
+        assert!(p.warnings.is_empty());
+    }
+
+    /// The source text from each URL place of `f` on, checking that the
+    /// places are those of every link and image start of `f`, in order.
+    fn url_places<'a>(src: &'a str, base: usize, f: &Flow) -> Vec<&'a str> {
+        let starts: Vec<usize> = f
+            .items
+            .iter()
+            .enumerate()
+            .filter(|(_, i)| {
+                matches!(
+                    i,
+                    Item::Ev(Event::Start(Tag::Link { .. } | Tag::Image { .. }))
+                )
+            })
+            .map(|(k, _)| k)
+            .collect();
+        let items: Vec<usize> = f.urls.iter().map(|u| u.0).collect();
+        assert_eq!(items, starts, "every link and image, in order");
+        f.urls.iter().map(|&(_, at)| &src[at - base..]).collect()
+    }
+
+    #[test]
+    fn urls_are_found_where_they_are_written() {
+        let src = "Plain /a_b/ /c&d /e f/ /r/ k.png\n\n\
+                   [x](/a\\_b/) [y](/c&amp;d) [z](  </e f/> \"t\") <https://x.org/> \
+                   <a@b.org> ![i *j* [k](/k/)](k.png) [w][R] [v] [u][] [a `]` b](/c&amp;d)\n\n\
+                   > [q](\n> /quoted/) and | [[paris|P]] [t](/t/)\n\n\
+                   | a |\n|---|\n| [c](/cell/) \\| [[x]] |\n\n\
+                   Note[^1].\n\n\
+                   [r]:\n  </r/>\n[v]: /v/ \"title\"\n[u]: /u/\n\n\
+                   [^1]: See [n](/note/) and [w][r].\n";
+        let p = parse(src, 100);
+        let places = url_places(src, 100, &p.body);
+        let want = [
+            "/a\\_b/)",
+            "/c&amp;d)",
+            "/e f/>",
+            "https://x.org/>",
+            "a@b.org>",
+            "k.png)",
+            "/k/)",
+            "/r/>",
+            "/v/ ",
+            "/u/\n",
+            "/c&amp;d)\n",
+            "/quoted/)",
+            "/t/)",
+            "/cell/)",
+        ];
+        assert_eq!(places.len(), want.len(), "{places:?}");
+        for (got, want) in places.iter().zip(want) {
+            assert!(got.starts_with(want), "{want:?} at {got:?}");
+        }
+        // Written twice, each at its place; a note's in the note.
+        assert_ne!(p.body.urls[1].1, p.body.urls[10].1);
+        let note = url_places(src, 100, &p.footnotes[0].2);
+        assert!(note[0].starts_with("/note/)"), "{note:?}");
+        assert!(note[1].starts_with("/r/>"), "{note:?}");
     }
 
     #[test]

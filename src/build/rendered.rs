@@ -116,28 +116,16 @@ pub fn finish(
 ) -> Rendered {
     let html = markdown::render_under(&doc, refs, hl, base_path);
     let mut links = Vec::new();
-    // Where to look for the next URL in the document's file: flows and
-    // their links come in the order they were written, so a URL written
-    // twice is found at each of its places in turn.
-    let mut from = 0;
     for af in &doc.flows {
         // A sidecar's note: its URLs are in the sidecar.
-        let (file, mut from_here) = match &af.file {
-            Some(f) => (f, 0),
-            None => (file, from),
-        };
-        for item in &af.flow.items {
-            let (dest_url, image) = match item {
-                Item::Ev(Event::Start(Tag::Link { dest_url, .. })) => (dest_url, false),
-                Item::Ev(Event::Start(Tag::Image { dest_url, .. })) => (dest_url, true),
+        let file = af.file.as_ref().unwrap_or(file);
+        // Each URL at the place the parser found it written.
+        for &(item, at) in &af.flow.urls {
+            let (dest_url, image) = match af.flow.items.get(item) {
+                Some(Item::Ev(Event::Start(Tag::Link { dest_url, .. }))) => (dest_url, false),
+                Some(Item::Ev(Event::Start(Tag::Image { dest_url, .. }))) => (dest_url, true),
                 _ => continue,
             };
-            let url = dest_url.as_ref();
-            let found = file.text[from_here..].find(url).map(|i| from_here + i);
-            let at = found.or_else(|| file.text.find(url)).unwrap_or(0);
-            if found.is_some() {
-                from_here = at + url.len();
-            }
             if !url::allowed(dest_url, image) {
                 let what = if image { "image source" } else { "link" };
                 let kept = url::LINK_SCHEMES.join(", ");
@@ -152,9 +140,6 @@ pub fn finish(
             }
             let message = format!("link to `{dest_url}` points at no page of the site");
             links.push((dest_url.to_string(), file.warning(at, message)));
-        }
-        if af.file.is_none() {
-            from = from_here;
         }
     }
     let first_paragraph = doc
