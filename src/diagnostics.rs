@@ -200,12 +200,15 @@ impl Diagnostics {
         self.items.iter().any(Diagnostic::is_error)
     }
 
+    /// Errors, each counted once as [`Diagnostics::report`] prints it.
     pub fn error_count(&self) -> usize {
-        self.items.iter().filter(|d| d.is_error()).count()
+        self.sorted().iter().filter(|d| d.is_error()).count()
     }
 
+    /// Warnings, each counted once as [`Diagnostics::report`] prints it (a
+    /// link reference definition used three times warns once).
     pub fn warning_count(&self) -> usize {
-        self.items.len() - self.error_count()
+        self.sorted().iter().filter(|d| !d.is_error()).count()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -230,11 +233,13 @@ impl Diagnostics {
     /// Everything, ready to print, with a closing count line.
     pub fn report(&self) -> String {
         let mut out = String::new();
-        for d in self.sorted() {
+        let sorted = self.sorted();
+        for d in &sorted {
             out.push_str(&d.to_string());
             out.push('\n');
         }
-        let (e, w) = (self.error_count(), self.warning_count());
+        let e = sorted.iter().filter(|d| d.is_error()).count();
+        let w = sorted.len() - e;
         if e > 0 || w > 0 {
             out.push_str(&format!(
                 "{} error{}, {} warning{}\n",
@@ -274,6 +279,17 @@ mod tests {
         let off = text.find("[[").unwrap();
         let (line, col, lt) = locate(text, off);
         assert_eq!((line, col, lt), (2, 8, "García [[x]]"));
+    }
+
+    #[test]
+    fn a_warning_given_twice_is_printed_and_counted_once() {
+        let w = || Diagnostic::warning_at(Path::new("a.md"), "[r]: javascript:x\n", 5, "left out");
+        let mut d = Diagnostics::new();
+        d.extend([w(), w(), w()]);
+        let report = d.report();
+        assert_eq!(report.matches("left out").count(), 1, "{report}");
+        assert!(report.ends_with("0 errors, 1 warning\n"), "{report}");
+        assert_eq!(d.warning_count(), 1);
     }
 
     #[test]
