@@ -51,6 +51,10 @@ pub struct LiveSite {
     statics: HashSet<String>,
     /// An edit failed half-way: build again rather than edit.
     stale: bool,
+    /// The sitemap's `lastmod` of each page that has one: an edit that
+    /// changes one (an entity's page now lists the edited article) makes
+    /// the sitemap again.
+    lastmods: HashMap<String, crate::content::model::ArticleDate>,
     /// The JSON files published two edits ago, whose memory is reused.
     spare_entities: Option<Arc<Vec<u8>>>,
     spare_search: Option<Arc<Vec<u8>>>,
@@ -216,6 +220,7 @@ impl LiveSite {
             paths: output::PathIndex::default(),
             statics: static_paths(&opts.root),
             stale: false,
+            lastmods: HashMap::new(),
             spare_entities: None,
             spare_search: None,
         };
@@ -223,6 +228,7 @@ impl LiveSite {
             live.files.insert(f.path.clone(), f);
         }
         live.paths = output::PathIndex::new(live.files.keys().map(String::as_str));
+        live.lastmods = live.kept.with_ctx(feeds::lastmods);
         // A spare copy of each, so that the first edit, like every later
         // one, joins its JSON into memory already mapped (fresh memory costs
         // a page fault per 4 kB: ~0.2 s for a 10k archive's entities.json).
@@ -410,14 +416,24 @@ impl LiveSite {
                 edited.removed.push(path.clone());
             }
         }
-        // The sitemap, if the set of pages changed: made before anything
-        // is changed, so that every path the edit adds is known.
+        // The sitemap, if the set of pages or a page's date changed: made
+        // before anything is changed, so that every path the edit adds is
+        // known.
         let pages_added = edited
             .changed
             .iter()
             .any(|f| !self.files.contains_key(&f.path));
+        // A page's date is that of the newest article it lists; the dates
+        // and the order of articles are the same after an edit in place, so
+        // only a page that lists other articles now may have a new one.
+        let mut dates_changed = false;
+        if touched.lists {
+            let lastmods = kept.with_ctx(feeds::lastmods);
+            dates_changed = lastmods != self.lastmods;
+            self.lastmods = lastmods;
+        }
         let (mut sitemap, mut sitemap_gone) = (Vec::new(), Vec::new());
-        if pages_added || !edited.removed.is_empty() {
+        if pages_added || !edited.removed.is_empty() || dates_changed {
             // Pages only, as in a whole build: a static `x/index.html` is
             // not listed.
             let gone: HashSet<&str> = edited.removed.iter().map(String::as_str).collect();
@@ -434,7 +450,7 @@ impl LiveSite {
                 )
                 .cloned()
                 .collect();
-            sitemap = kept.with_ctx(|cx| feeds::sitemap(cx, &all));
+            sitemap = kept.with_ctx(|cx| feeds::sitemap_dated(cx, &all, &self.lastmods));
             let parts: HashSet<&str> = sitemap.iter().map(|f| f.path.as_str()).collect();
             sitemap_gone = self
                 .files

@@ -130,8 +130,8 @@ pub struct ArticleMeta {
     pub title: String,
     // Through `deserialize_with`, a missing date is reported as a missing
     // field, not as a date in the wrong format.
-    #[serde(deserialize_with = "Date::deserialize")]
-    pub date: Date,
+    #[serde(deserialize_with = "ArticleDate::deserialize")]
+    pub date: ArticleDate,
     #[serde(default)]
     pub slug: Option<toml::Spanned<String>>,
     #[serde(default)]
@@ -157,6 +157,69 @@ impl Table for ArticleMeta {
         value: Value<'_, 'de, A, Self>,
     ) -> Result<(), A::Error> {
         with_annotations(value)
+    }
+}
+
+/// An article's `date`: the [`Date`] as written (pages, lists, the
+/// archive and the data files show it so), ordered by the instant it names.
+///
+/// The order of articles is this one everywhere: the home page and its
+/// pages, tag and entity pages, the archive within a month, previous and
+/// next links, and `atom.xml`, whose readers order entries by the instant
+/// the feed gives. It is what users of Hugo, Zola and Jekyll expect, whose
+/// dates are instants too:
+///
+/// - a date-time with an offset is that instant
+///   (`2025-09-03T01:00:00+02:00` is 23:00 UTC on 2 September);
+/// - a date-time without an offset is taken as UTC, and a date alone as
+///   midnight UTC, as the feed writes them (`2025-09-03T00:00:00Z`).
+///
+/// So an article dated `2025-09-03` is newer than one dated
+/// `2025-09-03T01:00:00+02:00`, though both show 3 September. Dates that
+/// name the same instant are told apart by how they are written: a date
+/// alone before (older than) a date-time, then by the date as written, the
+/// time, the offset; articles with equal dates go by slug.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct ArticleDate(pub Date);
+
+impl ArticleDate {
+    /// Reads a `date` value as [`Date`] does.
+    pub fn deserialize<'de, D: serde::Deserializer<'de>>(d: D) -> Result<ArticleDate, D::Error> {
+        Date::deserialize(d).map(ArticleDate)
+    }
+
+    /// What dates are ordered by: see [`ArticleDate`].
+    fn key(&self) -> (i64, bool, u16, u8, u8, Option<u32>, Option<i16>) {
+        let d = &self.0;
+        (
+            d.timestamp(),
+            d.seconds.is_some(),
+            d.year,
+            d.month,
+            d.day,
+            d.seconds,
+            d.offset,
+        )
+    }
+}
+
+impl std::ops::Deref for ArticleDate {
+    type Target = Date;
+    fn deref(&self) -> &Date {
+        &self.0
+    }
+}
+
+/// Newest last: see [`ArticleDate`].
+impl Ord for ArticleDate {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        self.key().cmp(&other.key())
+    }
+}
+
+impl PartialOrd for ArticleDate {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
     }
 }
 
@@ -278,5 +341,49 @@ pub struct Page {
 impl Page {
     pub fn body(&self) -> &str {
         &self.file.text[self.body_offset..]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn date(s: &str) -> ArticleDate {
+        ArticleDate(Date::parse_str(s).unwrap())
+    }
+
+    #[test]
+    fn articles_are_ordered_by_instant_as_the_feed_names_it() {
+        // Oldest first, as `Ord` sorts.
+        let order = [
+            date("2025-09-02T12:00:00Z"),
+            // 23:00 UTC on 2 September, though written on the 3rd.
+            date("2025-09-03T01:00:00+02:00"),
+            // Midnight UTC, as the feed writes it.
+            date("2025-09-03"),
+            // The same instant written as a time: after the date alone.
+            date("2025-09-03T00:00:00Z"),
+            // The same instant again: by the time as written.
+            date("2025-09-03T02:00:00+02:00"),
+            // A time without an offset is UTC: 00:30 UTC.
+            date("2025-09-03T00:30:00"),
+            // 03:00 UTC on 3 September, though written on the 2nd.
+            date("2025-09-02T22:00:00-05:00"),
+            date("2025-09-04"),
+        ];
+        for w in order.windows(2) {
+            assert!(w[0] < w[1], "{:?} < {:?}", w[0], w[1]);
+        }
+        let mut shuffled = order.to_vec();
+        shuffled.reverse();
+        shuffled.sort();
+        assert_eq!(shuffled, order);
+        // Equal only when written alike.
+        assert_eq!(
+            date("2025-09-03").cmp(&date("2025-09-03")),
+            std::cmp::Ordering::Equal
+        );
+        // Shown as written.
+        assert_eq!(date("2025-09-03T01:00:00+02:00").iso(), "2025-09-03");
     }
 }

@@ -3,7 +3,8 @@
 //! Archived text comes from anywhere; a `javascript:` link in it would run
 //! in the reader's browser, and `data:` could show any page at all.
 //! And where the site keeps them: [`under_base`] puts a root-relative URL
-//! under the sub-path the site is published at.
+//! under the sub-path the site is published at, which [`encode_path`]
+//! writes as URLs carry it.
 
 use std::borrow::Cow;
 
@@ -69,6 +70,38 @@ pub fn front_matter_url_problem(url: &str, source: bool) -> Option<String> {
     })
 }
 
+/// `path` as a URL carries it (RFC 3986): every byte of its UTF-8 that is
+/// not an unreserved character (`A-Z a-z 0-9 - . _ ~`), a sub-delim
+/// (`! $ & ' ( ) * + , ; =`), `:`, `@` or `/` written `%XX`
+/// (`/archivo-año/` → `/archivo-a%C3%B1o/`, `/my archive/` →
+/// `/my%20archive/`). A `%` followed by two hex digits is an escape
+/// already and is kept as written; any other `%` is `%25`. So a path
+/// encoded once is left as it is: encoding is idempotent, and a base path
+/// given already encoded is not encoded twice.
+pub fn encode_path(path: &str) -> Cow<'_, str> {
+    let b = path.as_bytes();
+    let keep = |i: usize| {
+        let c = b[i];
+        c.is_ascii_alphanumeric()
+            || b"-._~!$&'()*+,;=:@/".contains(&c)
+            || (c == b'%'
+                && b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
+    };
+    if (0..b.len()).all(keep) {
+        return Cow::Borrowed(path);
+    }
+    let mut out = String::with_capacity(path.len() + 16);
+    for (i, &c) in b.iter().enumerate() {
+        if keep(i) {
+            out.push(char::from(c));
+        } else {
+            out.push_str(&format!("%{c:02X}"));
+        }
+    }
+    Cow::Owned(out)
+}
+
 /// `url` as the site writes it when published under `base_path` (`/`, or
 /// `/repo/` for `https://user.github.io/repo/`). A root-relative URL, one
 /// that starts with a single `/`, means "from the root of this site": it
@@ -79,9 +112,12 @@ pub fn front_matter_url_problem(url: &str, source: bool) -> Option<String> {
 /// and absolute ones. So is a root-relative URL already under the base path
 /// (`/repo/articles/x/`, `/repo/`): before this rule it was the only way to
 /// write a link that worked under a sub-path, and it still points where it
-/// did.
+/// did. The base path is written percent-encoded ([`encode_path`]); a URL
+/// under it written with it decoded (`/archivo-año/x/` for
+/// `/archivo-a%C3%B1o/`) gets it in that form.
 pub fn under_base<'a>(url: &'a str, base_path: &str) -> Cow<'a, str> {
-    if base_path == "/" || !base_path.starts_with('/') {
+    let base = encode_path(base_path);
+    if base == "/" || !base.starts_with('/') {
         return Cow::Borrowed(url);
     }
     // Read as a browser reads it: leading controls and spaces dropped, tabs
@@ -92,10 +128,15 @@ pub fn under_base<'a>(url: &'a str, base_path: &str) -> Cow<'a, str> {
     if !root_relative {
         return Cow::Borrowed(url);
     }
-    if trimmed.starts_with(base_path) {
+    if trimmed.starts_with(&*base) {
         return Cow::Borrowed(url);
     }
-    Cow::Owned(format!("{}{trimmed}", base_path.trim_end_matches('/')))
+    if let Some(decoded) = crate::escape::url_decode(&base).filter(|d| *d != *base) {
+        if let Some(rest) = trimmed.strip_prefix(&decoded) {
+            return Cow::Owned(format!("{base}{rest}"));
+        }
+    }
+    Cow::Owned(format!("{}{trimmed}", base.trim_end_matches('/')))
 }
 
 #[cfg(test)]
@@ -144,6 +185,54 @@ mod tests {
         assert_eq!(under_base("/x/", "/a/b/"), "/a/b/x/");
         assert_eq!(under_base("/a/b/x/", "/a/b/"), "/a/b/x/");
         assert_eq!(under_base("/a/x/", "/a/b/"), "/a/b/a/x/");
+    }
+
+    #[test]
+    fn paths_are_percent_encoded_once() {
+        for (path, want) in [
+            ("/archivo-año/", "/archivo-a%C3%B1o/"),
+            ("/my archive/", "/my%20archive/"),
+            (
+                "/a\"b<c>d\\e^f`g{h|i}j/",
+                "/a%22b%3Cc%3Ed%5Ce%5Ef%60g%7Bh%7Ci%7Dj/",
+            ),
+            ("/ü%C3%BC%c3%bc/", "/%C3%BC%C3%BC%c3%bc/"),
+            ("/100%/%zz/%4/", "/100%25/%25zz/%254/"),
+            ("/?#[]/", "/%3F%23%5B%5D/"),
+            // Unreserved, sub-delims, `:`, `@`, `/`: as written.
+            ("/a-z_0.9~!$&'()*+,;=:@/", "/a-z_0.9~!$&'()*+,;=:@/"),
+            ("/", "/"),
+            ("", ""),
+        ] {
+            let once = encode_path(path);
+            assert_eq!(once, want, "{path:?}");
+            assert_eq!(encode_path(&once), once, "encoding {path:?} twice");
+        }
+        assert!(matches!(encode_path("/repo/"), Cow::Borrowed(_)));
+    }
+
+    #[test]
+    fn an_encoded_base_path_is_put_in_front_as_it_is() {
+        let base = "/archivo-a%C3%B1o/";
+        for (url, want) in [
+            ("/articles/x/", "/archivo-a%C3%B1o/articles/x/"),
+            ("/", "/archivo-a%C3%B1o/"),
+            // Already under it, encoded or as typed: the encoded form.
+            (
+                "/archivo-a%C3%B1o/articles/x/",
+                "/archivo-a%C3%B1o/articles/x/",
+            ),
+            (
+                "/archivo-año/articles/x/?q#f",
+                "/archivo-a%C3%B1o/articles/x/?q#f",
+            ),
+            ("../x/", "../x/"),
+        ] {
+            assert_eq!(under_base(url, base), want, "{url}");
+            // A base path given decoded is written encoded all the same.
+            assert_eq!(under_base(url, "/archivo-año/"), want, "{url}");
+        }
+        assert_eq!(under_base("/x/", "/my archive/"), "/my%20archive/x/");
     }
 
     #[test]

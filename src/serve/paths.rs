@@ -37,13 +37,16 @@ pub fn resolve(url: &str, base_path: &str) -> Target {
     if decoded.split('/').any(|s| s == ".." || s == ".") || decoded.contains("//") {
         return Target::Refused;
     }
-    if decoded == "/" && base_path != "/" {
+    // The base path as written in URLs is percent-encoded (`/archivo-a%C3%B1o/`);
+    // requests are compared decoded.
+    let base = url_decode(base_path).unwrap_or_else(|| base_path.to_string());
+    if decoded == "/" && base != "/" {
         return Target::Redirect(base_path.to_string());
     }
-    if decoded.len() + 1 == base_path.len() && base_path.starts_with(&decoded) {
+    if decoded.len() + 1 == base.len() && base.starts_with(&decoded) {
         return Target::Redirect(base_path.to_string());
     }
-    let Some(rel) = decoded.strip_prefix(base_path) else {
+    let Some(rel) = decoded.strip_prefix(base.as_str()) else {
         return Target::NotFound;
     };
     if rel.is_empty() || rel.ends_with('/') {

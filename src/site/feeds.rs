@@ -1,7 +1,9 @@
 //! `atom.xml` (the latest articles) and `sitemap.xml` (every page).
 
-use super::pages::Ctx;
+use super::pages::{page_count, page_range, Ctx, ENTITY_PAGE_SIZE, HOME_PAGE_SIZE, TAG_PAGE_SIZE};
 use super::OutputFile;
+use crate::content::model::ArticleDate;
+use crate::content::Date;
 use crate::escape::html as xml;
 use std::collections::HashMap;
 
@@ -12,15 +14,16 @@ pub fn atom(cx: &Ctx) -> Vec<OutputFile> {
     let urls = &cx.site.urls;
     let cfg = &cx.a.config;
     let arts = &cx.a.content.articles;
-    // The newest instant among the entries: articles are listed by the
-    // date as written, and two of one day may be in different zones.
+    // The newest entry's instant (the first's: articles are ordered by
+    // instant, as readers order the entries; see [`ArticleDate`]).
     let updated = arts
         .iter()
         .take(FEED_SIZE)
         .map(|a| a.meta.date)
-        .max_by_key(|d| (d.timestamp(), *d))
+        .max()
         .map(|d| d.rfc3339())
         .unwrap_or_else(|| "1970-01-01T00:00:00Z".into());
+    let home = urls.absolute(&urls.home(1));
     let mut x = String::with_capacity(64 * 1024);
     x.push_str(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"",
@@ -36,11 +39,11 @@ pub fn atom(cx: &Ctx) -> Vec<OutputFile> {
     ));
     x.push_str(&format!(
         "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        xml(&cfg.base_url)
+        xml(&home)
     ));
     x.push_str(&format!(
         "<id>{}</id>\n<updated>{updated}</updated>\n",
-        xml(&cfg.base_url)
+        xml(&home)
     ));
     x.push_str("<generator>dossier</generator>\n");
     for (i, a) in arts.iter().enumerate().take(FEED_SIZE) {
@@ -269,9 +272,20 @@ fn resolve(base: &str, reference: &str) -> String {
 /// URLs one sitemap file may list (the sitemap protocol's limit).
 pub const SITEMAP_MAX_URLS: usize = 50_000;
 
-/// `sitemap.xml`: every page of the site; past [`SITEMAP_MAX_URLS`] pages,
-/// a sitemap index naming `sitemap-1.xml`, `sitemap-2.xml`, ...
+/// `sitemap.xml`: every page of the site, each with the date it last
+/// changed where the site knows one ([`lastmods`]); past
+/// [`SITEMAP_MAX_URLS`] pages, a sitemap index naming `sitemap-1.xml`,
+/// `sitemap-2.xml`, ...
 pub fn sitemap(cx: &Ctx, files: &[String]) -> Vec<OutputFile> {
+    sitemap_dated(cx, files, &lastmods(cx))
+}
+
+/// [`sitemap`], with the [`lastmods`] of the site already at hand.
+pub fn sitemap_dated(
+    cx: &Ctx,
+    files: &[String],
+    dates: &HashMap<String, ArticleDate>,
+) -> Vec<OutputFile> {
     let urls = &cx.site.urls;
     let mut paths: Vec<&str> = files
         .iter()
@@ -279,31 +293,19 @@ pub fn sitemap(cx: &Ctx, files: &[String]) -> Vec<OutputFile> {
         .filter(|p| p.ends_with("index.html"))
         .collect();
     paths.sort_unstable();
-    // An article page changes when its article does: its date is what the
-    // site knows of that (search engines read `lastmod` as a hint).
-    let dates: HashMap<String, String> =
-        cx.a.content
-            .articles
-            .iter()
-            .map(|a| {
-                let url = urls.article(&a.slug);
-                (
-                    super::urls::file_of(&urls.base_path, &url),
-                    a.meta.date.iso(),
-                )
-            })
-            .collect();
     let locs: Vec<Loc> = paths
         .iter()
         .map(|p| {
             let dir = p.trim_end_matches("index.html");
-            let encoded: String = dir
-                .split('/')
-                .map(crate::escape::url_segment)
-                .collect::<Vec<_>>()
-                .join("/");
-            let loc = urls.absolute(&format!("{}{}", urls.base_path, encoded));
-            (loc, dates.get(*p).cloned())
+            let mut url = urls.base_path.clone();
+            for (i, segment) in dir.split('/').enumerate() {
+                if i > 0 {
+                    url.push('/');
+                }
+                url.push_str(&crate::escape::url_segment(segment));
+            }
+            let lastmod = dates.get(&url).map(|d| w3c_datetime(d));
+            (urls.absolute(&url), lastmod)
         })
         .collect();
     sitemap_files(&locs, SITEMAP_MAX_URLS, |name| {
@@ -312,6 +314,74 @@ pub fn sitemap(cx: &Ctx, files: &[String]) -> Vec<OutputFile> {
     .into_iter()
     .map(|(name, xml)| OutputFile::new(name, xml.into_bytes()))
     .collect()
+}
+
+/// The date each page last changed, by its URL (root-relative, as
+/// [`super::urls::Urls`] writes it), where the site knows one that is true
+/// (search engines read `lastmod` as a hint, and learn to ignore a site
+/// whose hints are not): an article page, its article's date; a page that
+/// lists articles (a page of the home page, of a tag, of an entity; the
+/// archive), the newest date of the articles it lists. Pages that list no
+/// article (the tags and entities indexes, an entity no article mentions)
+/// and free-standing pages, which have no date, have none.
+///
+/// Articles are sorted newest first ([`ArticleDate`]), so the newest of a
+/// list of articles is the one with the lowest index.
+pub fn lastmods(cx: &Ctx) -> HashMap<String, ArticleDate> {
+    let urls = &cx.site.urls;
+    let arts = &cx.a.content.articles;
+    let newest = |list: &mut dyn Iterator<Item = usize>| list.min().map(|i| arts[i].meta.date);
+    let mut out: HashMap<String, ArticleDate> = HashMap::with_capacity(arts.len() * 2);
+    let mut put = |url: String, date: Option<ArticleDate>| {
+        if let Some(d) = date {
+            out.insert(url, d);
+        }
+    };
+    for a in arts {
+        put(urls.article(&a.slug), Some(a.meta.date));
+    }
+    let n = arts.len();
+    for p in 1..=page_count(n, HOME_PAGE_SIZE) {
+        put(urls.home(p), newest(&mut page_range(p, HOME_PAGE_SIZE, n)));
+    }
+    put(urls.archive(), newest(&mut (0..n)));
+    for t in &cx.site.tags {
+        let n = t.articles.len();
+        for p in 1..=page_count(n, TAG_PAGE_SIZE) {
+            let shown = &t.articles[page_range(p, TAG_PAGE_SIZE, n)];
+            put(
+                urls.tag_page(&t.slug, p),
+                newest(&mut shown.iter().copied()),
+            );
+        }
+    }
+    for (e, ent) in cx.a.content.entities.iter().enumerate() {
+        let list = &cx.site.mentions_of[e];
+        for p in 1..=page_count(list.len(), ENTITY_PAGE_SIZE) {
+            let shown = &list[page_range(p, ENTITY_PAGE_SIZE, list.len())];
+            put(
+                urls.entity(&ent.id, p),
+                newest(&mut shown.iter().map(|&(i, _)| i)),
+            );
+        }
+    }
+    out
+}
+
+/// `date` in the W3C date and time format sitemaps take: the date alone
+/// when there is no time (`2025-09-03`); with a time, to the second with
+/// its offset (`2025-09-03T01:00:00+02:00`; `Z` for UTC, and for a time
+/// given without an offset, as the feed writes it). W3C's seconds go up to
+/// 59: a leap second is written as the second before it.
+fn w3c_datetime(date: &Date) -> String {
+    match date.seconds {
+        None => date.iso(),
+        Some(s) => Date {
+            seconds: Some(s.min(86_399)),
+            ..*date
+        }
+        .rfc3339(),
+    }
 }
 
 /// A page's absolute URL and, if known, the date it last changed.
@@ -410,6 +480,25 @@ mod tests {
         // Idempotent: absolute URLs stay as they are.
         assert_eq!(absolutize(&got, PAGE), got);
         assert_eq!(absolutize("no tags & all", PAGE), "no tags & all");
+    }
+
+    #[test]
+    fn lastmod_is_a_w3c_date_or_date_time() {
+        let w3c = |s: &str| w3c_datetime(&Date::parse_str(s).unwrap());
+        assert_eq!(w3c("2025-09-03"), "2025-09-03");
+        assert_eq!(
+            w3c("2025-09-03T01:00:00+02:00"),
+            "2025-09-03T01:00:00+02:00"
+        );
+        assert_eq!(
+            w3c("2025-09-03T01:00:00-00:30"),
+            "2025-09-03T01:00:00-00:30"
+        );
+        // No offset: UTC, as in the feed; W3C wants a zone with a time.
+        assert_eq!(w3c("2025-09-03 01:00"), "2025-09-03T01:00:00Z");
+        assert_eq!(w3c("2025-09-03T01:00:00.5Z"), "2025-09-03T01:00:00Z");
+        // W3C's seconds stop at 59.
+        assert_eq!(w3c("2016-12-31T23:59:60Z"), "2016-12-31T23:59:59Z");
     }
 
     #[test]

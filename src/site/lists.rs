@@ -108,9 +108,6 @@ pub(super) fn tag_pages(cx: &Ctx) -> Result<Vec<Option<OutputFile>>, Diagnostic>
     Ok(out)
 }
 
-/// A year and its months, each with its article summaries.
-type Year = (u16, Vec<(u8, Vec<Value>)>);
-
 pub(super) fn archive(cx: &Ctx) -> Result<Option<OutputFile>, Diagnostic> {
     // Years and months come from the dates, which the summaries hold.
     let key = cx.key("archive", cx.summary_hash);
@@ -119,41 +116,44 @@ pub(super) fn archive(cx: &Ctx) -> Result<Option<OutputFile>, Diagnostic> {
     })
 }
 
+/// The archive: years, newest first, each with its months, newest first,
+/// each with its articles in the site's order. An article is under the
+/// year and month of its date as written (as it shows); articles are
+/// ordered by instant ([`crate::content::model::ArticleDate`]), so one
+/// written on 1 September east of UTC may come after one written on 31
+/// August: months are gathered, not cut where the month changes.
 fn years(cx: &Ctx) -> Vec<Value> {
+    let mut months: std::collections::BTreeMap<std::cmp::Reverse<(u16, u8)>, Vec<Value>> =
+        std::collections::BTreeMap::new();
+    for (i, art) in cx.a.content.articles.iter().enumerate() {
+        let (y, m) = (art.meta.date.year, art.meta.date.month);
+        months
+            .entry(std::cmp::Reverse((y, m)))
+            .or_default()
+            .push(cx.summaries[i].clone());
+    }
     let mut years: Vec<Value> = Vec::new();
-    let mut cur: Option<Year> = None;
-    let flush = |cur: Option<Year>, years: &mut Vec<Value>| {
-        if let Some((y, months)) = cur {
-            let months: Vec<Value> = months
-                .into_iter()
-                .map(|(m, arts)| {
-                    let name = crate::content::frontmatter::month_name(m);
-                    let mut month = json!({"month": m, "name": name});
-                    month["articles"] = Value::Array(arts);
-                    month
-                })
-                .collect();
+    let mut current: Option<(u16, Vec<Value>)> = None;
+    let flush = |current: Option<(u16, Vec<Value>)>, years: &mut Vec<Value>| {
+        if let Some((y, ms)) = current {
             let mut year = json!({ "year": y });
-            year["months"] = Value::Array(months);
+            year["months"] = Value::Array(ms);
             years.push(year);
         }
     };
-    for (i, art) in cx.a.content.articles.iter().enumerate() {
-        let (y, m) = (art.meta.date.year, art.meta.date.month);
-        if cur.as_ref().is_none_or(|c| c.0 != y) {
-            flush(cur.take(), &mut years);
-            cur = Some((y, Vec::new()));
+    for (std::cmp::Reverse((y, m)), arts) in months {
+        if current.as_ref().is_none_or(|c| c.0 != y) {
+            flush(current.take(), &mut years);
+            current = Some((y, Vec::new()));
         }
-        if let Some((_, months)) = &mut cur {
-            if months.last().is_none_or(|l| l.0 != m) {
-                months.push((m, Vec::new()));
-            }
-            if let Some(last) = months.last_mut() {
-                last.1.push(cx.summaries[i].clone());
-            }
+        let name = crate::content::frontmatter::month_name(m);
+        let mut month = json!({"month": m, "name": name});
+        month["articles"] = Value::Array(arts);
+        if let Some((_, ms)) = &mut current {
+            ms.push(month);
         }
     }
-    flush(cur, &mut years);
+    flush(current, &mut years);
     years
 }
 

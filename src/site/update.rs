@@ -18,6 +18,9 @@ use std::collections::BTreeSet;
 pub struct Touched {
     pub articles: Vec<usize>,
     pub entities: Vec<usize>,
+    /// Whether the entities or the tags of an edited article changed: then
+    /// which articles an entity's or a tag's pages list changed too.
+    pub lists: bool,
 }
 
 impl Site {
@@ -107,6 +110,7 @@ impl Site {
         Touched {
             articles: articles.into_iter().collect(),
             entities: entities.into_iter().collect(),
+            lists: sets_changed || tags_changed,
         }
     }
 }

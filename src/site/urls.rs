@@ -1,25 +1,31 @@
 //! The URL of every page, and the file it is written to. All links in the
-//! site are root-relative paths that carry the sub-path of `base_url`.
+//! site are root-relative paths that carry the sub-path of `base_url`,
+//! percent-encoded as URLs carry it.
 
 use crate::escape::url_segment;
+use crate::render::url::encode_path;
 
 #[derive(Debug, Clone)]
 pub struct Urls {
-    /// `/` or `/repo/`.
+    /// `/` or `/repo/`, percent-encoded (`/archivo-a%C3%B1o/`).
     pub base_path: String,
     /// `https://user.github.io` (no trailing slash).
     pub origin: String,
 }
 
 impl Urls {
+    /// The URLs of a site at `base_url`, whose path is `base_path`: the
+    /// origin is `base_url` up to its path, and the path is written
+    /// percent-encoded ([`encode_path`]). [`crate::config`] gives it so
+    /// already, and encoding what is encoded changes nothing.
     pub fn new(base_url: &str, base_path: &str) -> Urls {
-        let origin = base_url
-            .strip_suffix(base_path)
-            .unwrap_or(base_url.trim_end_matches('/'))
-            .to_string();
+        let authority = base_url.find("://").map_or(0, |i| i + 3);
+        let path_start = base_url[authority..]
+            .find('/')
+            .map_or(base_url.len(), |i| authority + i);
         Urls {
-            base_path: base_path.to_string(),
-            origin,
+            base_path: encode_path(base_path).into_owned(),
+            origin: base_url[..path_start].to_string(),
         }
     }
 
@@ -260,6 +266,39 @@ mod tests {
             file_of("/repo/", "/repo/articles/m%C3%A9xico/"),
             "articles/méxico/index.html"
         );
+    }
+
+    #[test]
+    fn a_base_path_is_written_percent_encoded_once() {
+        for (url, path) in [
+            ("https://x.org/archivo-año/", "/archivo-año/"),
+            ("https://x.org/archivo-a%C3%B1o/", "/archivo-a%C3%B1o/"),
+        ] {
+            let u = Urls::new(url, path);
+            assert_eq!(u.base_path, "/archivo-a%C3%B1o/");
+            assert_eq!(u.origin, "https://x.org");
+            assert_eq!(u.home(1), "/archivo-a%C3%B1o/");
+            assert_eq!(
+                u.article("méxico"),
+                "/archivo-a%C3%B1o/articles/m%C3%A9xico/"
+            );
+            assert_eq!(
+                u.absolute(&u.file("atom.xml")),
+                "https://x.org/archivo-a%C3%B1o/atom.xml"
+            );
+            assert_eq!(
+                file_of(&u.base_path, &u.article("méxico")),
+                "articles/méxico/index.html"
+            );
+        }
+        let u = Urls::new("https://x.org/my archive/", "/my archive/");
+        assert_eq!(u.tags(), "/my%20archive/tags/");
+        assert_eq!(u.absolute(&u.tags()), "https://x.org/my%20archive/tags/");
+        // The host is left alone (serve's may be an IPv6 address).
+        let u = Urls::new("http://[::1]:1111/r/", "/r/");
+        assert_eq!(u.absolute(&u.tags()), "http://[::1]:1111/r/tags/");
+        let u = Urls::new("https://x.org", "/");
+        assert_eq!(u.absolute(&u.home(1)), "https://x.org/");
     }
 
     #[test]

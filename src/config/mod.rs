@@ -4,6 +4,9 @@
 //! diagnostics pointing into `config.toml` (unknown keys included: a typo must
 //! not pass silently), every one of them in one run.
 
+mod base_url;
+use base_url::normalise_base_url;
+
 use crate::content::frontmatter::{self, Table, Value};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use serde::Deserialize;
@@ -31,9 +34,13 @@ pub struct Kind {
 #[derive(Debug, Clone)]
 pub struct Config {
     pub title: String,
-    /// Absolute, always ending in `/`.
+    /// Absolute, always ending in `/`, as every URL of the site carries
+    /// it: scheme and host in lower case, the path percent-encoded
+    /// (`https://example.org/archivo-a%C3%B1o/`; see `normalise_base_url`).
     pub base_url: String,
-    /// The path part of `base_url`: starts and ends with `/`.
+    /// The path part of `base_url`: starts and ends with `/`, percent-encoded
+    /// as URLs carry it (`/archivo-a%C3%B1o/`). Decode it to compare it with
+    /// a decoded path (a request's, a file's).
     pub base_path: String,
     pub description: String,
     pub language: String,
@@ -167,15 +174,19 @@ impl Config {
             }
         };
         let base = raw.base_url.get_ref().trim();
-        let base_path = match base_path_of(base) {
-            Some(p) => p,
-            None => {
-                diags.push(Diagnostic::error_at(
-                    shown,
-                    text,
-                    raw.base_url.span().start,
-                    format!("base_url must be an absolute http(s) URL with no query, fragment or space, like \"https://user.github.io/repo/\", not {base:?}"),
-                ));
+        let (base_url, base_path) = match normalise_base_url(base, "base_url") {
+            Ok(b) => b,
+            Err(problem) => {
+                // At the part of the value in question when it can be
+                // found as written (a string without escapes), else at
+                // the value.
+                let span = raw.base_url.span();
+                let at = problem
+                    .part
+                    .as_deref()
+                    .and_then(|part| text.get(span.clone())?.find(part))
+                    .map_or(span.start, |i| span.start + i);
+                diags.push(Diagnostic::error_at(shown, text, at, problem.message));
                 return (None, diags);
             }
         };
@@ -270,7 +281,7 @@ impl Config {
         }
         let config = Config {
             title: raw.title,
-            base_url: base_url_of(base),
+            base_url,
             base_path,
             description: raw.description,
             language: raw.language.unwrap_or_else(|| "en".to_string()),
@@ -280,12 +291,14 @@ impl Config {
         (Some(config), diags)
     }
 
-    /// Replaces the base URL (from `--base-url`, or by `serve`).
+    /// Replaces the base URL (from `--base-url`, or by `serve`), normalised
+    /// as `base_url` is (`normalise_base_url`): one given already
+    /// percent-encoded is not encoded twice.
     pub fn set_base_url(&mut self, url: &str) -> Result<(), String> {
-        let path = base_path_of(url.trim())
-            .ok_or_else(|| format!("--base-url must be an absolute http(s) URL with no query, fragment or space, not {url:?}"))?;
-        self.base_url = base_url_of(url.trim());
-        self.base_path = path;
+        let (base_url, base_path) =
+            normalise_base_url(url.trim(), "--base-url").map_err(|p| p.message)?;
+        self.base_url = base_url;
+        self.base_path = base_path;
         Ok(())
     }
 
@@ -337,47 +350,6 @@ fn kind_folder_problem(folder: &str) -> Option<&'static str> {
     } else {
         None
     }
-}
-
-fn with_slash(url: &str) -> String {
-    if url.ends_with('/') {
-        url.to_string()
-    } else {
-        format!("{url}/")
-    }
-}
-
-/// A base URL as the site writes it: ending in `/`, its scheme and host in
-/// lower case (`https://User.GitHub.IO/Repo` → `https://user.github.io/Repo/`):
-/// one site, one spelling, so that the feed's ids do not change with how the
-/// host was typed. The path keeps its case (it is the server's to read).
-fn base_url_of(url: &str) -> String {
-    let url = with_slash(url);
-    let Some((scheme, rest)) = url.split_once("://") else {
-        return url;
-    };
-    let host_end = rest.find('/').unwrap_or(rest.len());
-    format!(
-        "{}://{}{}",
-        scheme.to_ascii_lowercase(),
-        rest[..host_end].to_ascii_lowercase(),
-        &rest[host_end..]
-    )
-}
-
-/// `https://host/a/b` → `/a/b/`; `None` unless an absolute http(s) URL.
-fn base_path_of(url: &str) -> Option<String> {
-    let rest = url
-        .strip_prefix("https://")
-        .or_else(|| url.strip_prefix("http://"))?;
-    let (host, path) = match rest.find('/') {
-        Some(i) => (&rest[..i], &rest[i..]),
-        None => (rest, "/"),
-    };
-    if host.is_empty() || url.contains(['?', '#', ' ', '"', '<', '>', '\\']) {
-        return None;
-    }
-    Some(with_slash(path))
 }
 
 /// A TOML error as a diagnostic, its position shifted by `offset` (where the
@@ -508,9 +480,110 @@ mod tests {
     fn a_base_url_with_a_query_is_refused_saying_so() {
         let mut c = parse("title = \"T\"\nbase_url = \"https://x.org/\"\n").unwrap();
         let err = c.set_base_url("https://x.org/sub/?q=1#f").unwrap_err();
-        assert!(err.contains("no query, fragment"), "{err}");
+        assert!(err.contains("no query or fragment"), "{err}");
         assert!(c.set_base_url("https://x.org/sub").is_ok());
         assert_eq!(c.base_path, "/sub/");
+    }
+
+    #[test]
+    fn a_base_path_is_percent_encoded_once() {
+        for (written, url, path) in [
+            (
+                "https://example.org/archivo-año/",
+                "https://example.org/archivo-a%C3%B1o/",
+                "/archivo-a%C3%B1o/",
+            ),
+            (
+                "https://Example.ORG/my archive",
+                "https://example.org/my%20archive/",
+                "/my%20archive/",
+            ),
+            // Already encoded: kept as written, not encoded twice.
+            (
+                "https://example.org/archivo-a%C3%B1o/",
+                "https://example.org/archivo-a%C3%B1o/",
+                "/archivo-a%C3%B1o/",
+            ),
+            (
+                "https://example.org/a%2fb/100%/",
+                "https://example.org/a%2fb/100%25/",
+                "/a%2fb/100%25/",
+            ),
+            (
+                "https://example.org/~u/a(1);b=2,c:d@e!$&'*+/",
+                "https://example.org/~u/a(1);b=2,c:d@e!$&'*+/",
+                "/~u/a(1);b=2,c:d@e!$&'*+/",
+            ),
+            (
+                "https://example.org/\"<>^`{|}/",
+                "https://example.org/%22%3C%3E%5E%60%7B%7C%7D/",
+                "/%22%3C%3E%5E%60%7B%7C%7D/",
+            ),
+        ] {
+            let c = parse(&format!("title = \"T\"\nbase_url = {written:?}\n")).unwrap();
+            assert_eq!((c.base_url.as_str(), c.base_path.as_str()), (url, path));
+            // And through --base-url, and again from what it gave (as
+            // serve does): the same.
+            let mut c = parse("title = \"T\"\nbase_url = \"https://x.org/\"\n").unwrap();
+            c.set_base_url(written).unwrap();
+            assert_eq!((c.base_url.as_str(), c.base_path.as_str()), (url, path));
+            c.set_base_url(url).unwrap();
+            assert_eq!((c.base_url.as_str(), c.base_path.as_str()), (url, path));
+        }
+    }
+
+    /// The one error of a config with `base_url` = `written`: (line,
+    /// column, message).
+    fn base_url_error(written: &str) -> (usize, usize, String) {
+        let e = parse(&format!("title = \"T\"\nbase_url = {written:?}\n")).unwrap_err();
+        let e: Vec<_> = e.iter().collect();
+        assert_eq!(e.len(), 1, "{e:?}");
+        (e[0].line, e[0].column, e[0].message.clone())
+    }
+
+    #[test]
+    fn a_base_url_that_cannot_be_written_in_urls_is_an_error_at_its_part() {
+        // An internationalised domain name: its ASCII form is given.
+        let (line, column, msg) = base_url_error("https://bücher.example/repo/");
+        assert_eq!((line, column), (2, 21), "{msg}");
+        assert!(msg.contains("not ASCII"), "{msg}");
+        assert!(msg.contains("\"xn--bcher-kva.example\""), "{msg}");
+        let (_, _, msg) = base_url_error("https://Bücher.Example:8080/");
+        assert!(msg.contains("\"xn--bcher-kva.example:8080\""), "{msg}");
+        // Not a name it can vouch for: no form suggested, still refused.
+        let (_, _, msg) = base_url_error("https://b☃.example/");
+        assert!(
+            msg.contains("not ASCII") && !msg.contains("write \""),
+            "{msg}"
+        );
+        let (line, column, msg) = base_url_error("https://exa mple.org/");
+        assert_eq!((line, column), (2, 21), "{msg}");
+        assert!(msg.contains("' ' in its host"), "{msg}");
+        // Written with an escape: at the value.
+        let (_, column, msg) = base_url_error("https://x.org/a\\b/");
+        assert_eq!(column, 12, "{msg}");
+        assert!(msg.contains("separate folders with /"), "{msg}");
+        let (_, _, msg) = base_url_error("https://x.org/a\tb/");
+        assert!(msg.contains("'\\t' in its path"), "{msg}");
+        let (_, _, msg) = base_url_error("https://x.org/%FF/");
+        assert!(msg.contains("not UTF-8"), "{msg}");
+        let (_, column, msg) = base_url_error("ftp://x.org/");
+        assert_eq!(column, 12, "{msg}");
+        assert!(
+            msg.starts_with("base_url must be an absolute http(s) URL"),
+            "{msg}"
+        );
+        // The same through --base-url, named so.
+        let mut c = parse("title = \"T\"\nbase_url = \"https://x.org/\"\n").unwrap();
+        let err = c.set_base_url("https://bücher.example/").unwrap_err();
+        assert!(
+            err.starts_with("--base-url has a host that is not ASCII"),
+            "{err}"
+        );
+        assert_eq!(c.base_url, "https://x.org/", "unchanged");
+        // Written in its ASCII form, it is fine.
+        c.set_base_url("https://xn--bcher-kva.example/").unwrap();
+        assert_eq!(c.base_url, "https://xn--bcher-kva.example/");
     }
 
     #[test]
