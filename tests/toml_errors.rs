@@ -330,6 +330,13 @@ fn config_toml() {
                 "unknown variant `some`, expected one of `first`, `all`, `none`",
                 "autolink = \"some\"",
             ),
+            // The kind's table lacks `folder` beside its misspelt `foldr`:
+            // both in one run.
+            e(
+                "config.toml:11:8:",
+                "missing field `folder`",
+                "ship = { label = \"Ships\", foldr = \"ships\" }",
+            ),
             e(
                 "config.toml:11:27:",
                 "unknown field `foldr`, expected `label` or `folder`",

@@ -50,7 +50,7 @@ pub struct Config {
 }
 
 // No `deny_unknown_fields` on these: `config.toml` is always checked key by
-// key first ([`frontmatter::check`], against serde's own field lists), which
+// key first ([`frontmatter::check_all`], against serde's own field lists), which
 // reports every unknown key; a config whose only errors are unknown keys is
 // then read without them (see [`Config::parse_lenient`]).
 #[derive(Deserialize)]
@@ -159,7 +159,7 @@ impl Config {
     /// content against it and report everything at once.
     pub fn parse_lenient(text: &str, shown: &Path) -> (Option<Config>, Diagnostics) {
         let mut diags = Diagnostics::new();
-        let problems = frontmatter::check::<RawConfig>(text);
+        let problems = frontmatter::check_all::<RawConfig>(text);
         diags.extend(problems.iter().map(|p| p.diagnostic(shown, text, 0)));
         if problems.iter().any(|p| !p.unknown_key) {
             return (None, diags);
@@ -393,7 +393,8 @@ mod tests {
         )
         .unwrap_err();
         let at: Vec<(usize, usize)> = e.iter().map(|d| (d.line, d.column)).collect();
-        assert_eq!(at, [(3, 1), (4, 12), (6, 1), (8, 23)], "{e:?}");
+        // The kind's table lacks `folder` beside its misspelt `foldr`.
+        assert_eq!(at, [(3, 1), (4, 12), (6, 1), (8, 8), (8, 23)], "{e:?}");
         let messages: Vec<&str> = e.iter().map(|d| d.message.as_str()).collect();
         assert!(
             messages[0].starts_with("unknown field `titel`"),
@@ -405,7 +406,11 @@ mod tests {
             "{messages:?}"
         );
         assert!(
-            messages[3].starts_with("unknown field `foldr`"),
+            messages[3].starts_with("missing field `folder`"),
+            "{messages:?}"
+        );
+        assert!(
+            messages[4].starts_with("unknown field `foldr`"),
             "{messages:?}"
         );
         // A kind's table without `folder`, and nothing else wrong.
@@ -418,6 +423,19 @@ mod tests {
             .map(|d| (d.line, d.column, d.message.as_str()))
             .collect();
         assert_eq!(e, [(4, 8, "missing field `folder`")]);
+        // `titel` and no `title`: both in one run, the one suggested.
+        let e = parse("titel = \"T\"\nbase_url = \"https://x.org/\"\n").unwrap_err();
+        let e: Vec<_> = e
+            .iter()
+            .map(|d| (d.message.as_str(), d.notes.first().map(String::as_str)))
+            .collect();
+        assert!(
+            e.iter()
+                .any(|(m, _)| m.starts_with("missing field `title`"))
+                && e.iter().any(|(m, n)| m.starts_with("unknown field `titel`")
+                    && *n == Some("did you mean `title`?")),
+            "{e:?}"
+        );
     }
 
     #[test]

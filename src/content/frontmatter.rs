@@ -3,8 +3,8 @@
 //! the file, not into the block.
 //!
 //! A TOML document that does not deserialize (front matter, a sidecar) is
-//! then checked key by key ([`check_all`]; `config.toml` always is, by
-//! [`check`]), so that one run reports every unknown key, every wrongly
+//! then checked key by key ([`check_all`]; `config.toml` always is), so
+//! that one run reports every unknown key, every wrongly
 //! typed value and every missing required key, not only the first one
 //! serde stops at; an unknown key close to a key the table lacks comes
 //! with it suggested.
@@ -415,10 +415,10 @@ pub fn check_all<T: Table>(text: &str) -> Vec<Problem> {
     walk_document::<T>(text, true)
 }
 
-/// The problems of `text` read as `T` as `config.toml` is checked: as
-/// [`check_all`], but a table's missing keys only when its keys are
-/// otherwise right, as serde names them (its unknown keys still come with
-/// the keys they may be meant for).
+/// The problems of `text` read as `T` as serde would name them one by one:
+/// as [`check_all`], but a table's missing keys only when its keys are
+/// otherwise right (its unknown keys still come with the keys they may be
+/// meant for). Every document the build reads goes through [`check_all`].
 pub fn check<T: Table>(text: &str) -> Vec<Problem> {
     walk_document::<T>(text, false)
 }
@@ -1220,7 +1220,7 @@ pub(crate) mod tests {
             ],
             "{p:?}"
         );
-        // `check`, as `config.toml` is read, names them only in a table
+        // `check`, as serde would, names them only in a table
         // whose keys are otherwise right; it suggests keys all the same.
         let p = check::<ArticleMeta>("date = 2025-01-01\ntitel = \"x\"\n");
         assert_eq!(p.len(), 1, "{p:?}");
