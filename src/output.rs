@@ -910,8 +910,17 @@ pub fn write(dir: &Path, files: &[OutputFile]) -> io::Result<WriteStats> {
 
 /// Data files a sink that wants no pages (`check`) is not given, and
 /// `serve` makes apart: they count as made when they are not listed.
-pub(crate) const ATOM: &str = "atom.xml";
-pub(crate) const JSON_FILES: [&str; 2] = ["entities.json", "search.json"];
+const ATOM: &str = "atom.xml";
+const JSON_FILES: [&str; 2] = ["entities.json", "search.json"];
+
+/// The data files a build makes that a render did not list: the feed
+/// unless `atom`, the JSON files unless `json`.
+pub(crate) fn unlisted_data_files(atom: bool, json: bool) -> impl Iterator<Item = &'static str> {
+    (!atom)
+        .then_some(ATOM)
+        .into_iter()
+        .chain(JSON_FILES.into_iter().filter(move |_| !json))
+}
 
 /// What made an output file, for messages.
 enum Maker<'a> {
@@ -1167,11 +1176,7 @@ pub fn path_clashes(
     for p in paths {
         *count.entry(p.as_str()).or_default() += 1;
     }
-    let unlisted = (!atom)
-        .then_some(ATOM)
-        .into_iter()
-        .chain(JSON_FILES.into_iter().filter(|_| !json));
-    for p in unlisted {
+    for p in unlisted_data_files(atom, json) {
         *count.entry(p).or_default() += 1;
     }
     let mut clashes: BTreeSet<Clash> = BTreeSet::new();

@@ -459,9 +459,9 @@ pub(crate) fn render_prepared(
     if opts.lint {
         // Links to the data files a build writes (a sink that wants no
         // pages, `check`'s, gets none of them) are links to the site.
-        let unwritten = (!atom).then_some(crate::output::ATOM).into_iter();
-        let unwritten = unwritten.chain(crate::output::JSON_FILES.into_iter().filter(|_| !json));
-        let unwritten: Vec<String> = unwritten.map(String::from).collect();
+        let unwritten: Vec<String> = crate::output::unlisted_data_files(atom, json)
+            .map(String::from)
+            .collect();
         let site_paths = match unwritten.is_empty() {
             true => std::borrow::Cow::Borrowed(&paths),
             false => std::borrow::Cow::Owned([paths.clone(), unwritten].concat()),
