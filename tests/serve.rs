@@ -633,8 +633,9 @@ fn wait_served(s: &Server, path: &str, want: &str) {
     }
 }
 
-/// The errors `dossier build` prints for the site as it is now.
-fn build_errors(f: &Fixture) -> String {
+/// `dossier build` of the site as it is now: its exit status and what it
+/// prints on standard error.
+fn build_stderr(f: &Fixture) -> (Option<i32>, String) {
     let b = Command::new(env!("CARGO_BIN_EXE_dossier"))
         .args(["build", "--root"])
         .arg(f.root())
@@ -642,8 +643,17 @@ fn build_errors(f: &Fixture) -> String {
         .arg(f.dir.path().join("out"))
         .output()
         .unwrap();
-    assert_eq!(b.status.code(), Some(1));
-    String::from_utf8_lossy(&b.stderr).into_owned()
+    (
+        b.status.code(),
+        String::from_utf8_lossy(&b.stderr).into_owned(),
+    )
+}
+
+/// The errors `dossier build` prints for the site as it is now.
+fn build_errors(f: &Fixture) -> String {
+    let (code, stderr) = build_stderr(f);
+    assert_eq!(code, Some(1));
+    stderr
 }
 
 #[test]
@@ -793,15 +803,8 @@ fn linted_fixture() -> Fixture {
 /// What `dossier build` prints on standard error for the site as it is
 /// now (its warnings), when it builds.
 fn build_warnings(f: &Fixture) -> String {
-    let b = Command::new(env!("CARGO_BIN_EXE_dossier"))
-        .args(["build", "--root"])
-        .arg(f.root())
-        .arg("--output")
-        .arg(f.dir.path().join("out"))
-        .output()
-        .unwrap();
-    let stderr = String::from_utf8_lossy(&b.stderr).into_owned();
-    assert!(b.status.success(), "{stderr}");
+    let (code, stderr) = build_stderr(f);
+    assert_eq!(code, Some(0), "{stderr}");
     stderr
 }
 
