@@ -253,7 +253,8 @@ impl Diagnostics {
     }
 }
 
-fn plural(n: usize) -> &'static str {
+/// `"s"` after a count of `n` things, unless one.
+pub(crate) fn plural(n: usize) -> &'static str {
     if n == 1 {
         ""
     } else {

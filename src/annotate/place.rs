@@ -139,7 +139,7 @@ pub(super) fn standoff_pass(
                         "annotation #{}: quote {:?} occurs {count} time{} in {}, but never with the given prefix/suffix",
                         a.index,
                         quote,
-                        if count == 1 { "" } else { "s" },
+                        crate::diagnostics::plural(count),
                         file.path.display()
                     ),
                 );

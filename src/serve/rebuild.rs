@@ -252,7 +252,7 @@ impl Rebuilder {
         let n = set.len();
         out.push_str(&format!(
             "{n} warning{} ({})\n",
-            if n == 1 { "" } else { "s" },
+            crate::diagnostics::plural(n),
             parts.join(", ")
         ));
         Some(out)
