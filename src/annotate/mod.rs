@@ -24,8 +24,6 @@ use crate::diagnostics::Diagnostic;
 use doc::{Flow, Item};
 use index::{EntityId, EntityIndex};
 use std::collections::{HashMap, HashSet};
-use std::ops::Range;
-use std::sync::Arc;
 
 /// How a mention was made.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,11 +97,6 @@ pub struct AFlow {
     /// The file this flow was written in, when not the document's own (the
     /// note of an annotation in a sidecar): for messages about its text.
     pub file: Option<Source>,
-    /// The bytes of its file this flow was read from (with the other flows
-    /// of the same text). A standoff note whose TOML string holds escapes
-    /// is read alone, out of the string: its range starts at 0, and what
-    /// is found in it is placed at the string (see [`place_note_urls`]).
-    pub read_from: Range<usize>,
 }
 
 impl AFlow {
@@ -188,51 +181,6 @@ fn link_mentions(d: &mut AnnotatedDoc, fi: usize) {
     }
 }
 
-/// Places the link and image URLs of the standoff notes, flows `first`
-/// on, at their note's TOML string when the note was read alone (see
-/// [`AFlow::read_from`]): positions in the string are not positions in the
-/// file, and a warning about such a URL must not land on a line that does
-/// not hold it. Notes read in place keep their URLs' own positions.
-fn place_note_urls(d: &mut AnnotatedDoc, first: usize, file: &Source, annotations: &[Annotation]) {
-    // Each note's TOML string (its span in its file) and length, in the
-    // order of the annotations, which is the order of their flows.
-    let notes: Vec<(&Source, Range<usize>, usize)> = annotations
-        .iter()
-        .filter_map(|a| {
-            let n = a.spec.note.as_ref()?;
-            let span = n.span();
-            let at = a.toml_offset + span.start..a.toml_offset + span.end;
-            Some((&a.file, at, n.get_ref().len()))
-        })
-        .collect();
-    let mut next = 0;
-    for af in d.flows.iter_mut().skip(first) {
-        let in_file = af.file.as_ref().unwrap_or(file);
-        let alone = af.read_from.start == 0;
-        let found = notes[next..]
-            .iter()
-            .position(|(f, span, len)| {
-                Arc::ptr_eq(f, in_file)
-                    && match alone {
-                        true => *len == af.read_from.len(),
-                        false => span.contains(&af.read_from.start),
-                    }
-            })
-            .map(|k| next + k);
-        if let Some(k) = found {
-            next = k + 1;
-        }
-        if alone {
-            // At the string (at its file's start should none match, which
-            // a note read alone, always read from one, cannot fail to do).
-            let at = found.map_or(0, |k| notes[k].1.start);
-            for url in &mut af.flow.urls {
-                url.1 = at;
-            }
-        }
-    }
-}
-
 /// Annotates the Markdown `body` found at byte `body_offset` of `file`.
 pub fn annotate(
     file: &Source,
@@ -267,7 +215,6 @@ pub fn annotate(
         .into_iter()
         .map(|flow| AFlow {
             flow,
-            read_from: body_offset..file.text.len(),
             ..AFlow::default()
         })
         .collect();
@@ -336,7 +283,6 @@ pub fn annotate(
         }
         let before = d.flows.len();
         place::standoff_pass(&mut d, file, index, settings, diags);
-        place_note_urls(&mut d, before, file, settings.annotations);
         for fi in before..d.flows.len() {
             link_mentions(&mut d, fi);
         }

@@ -281,6 +281,13 @@ pub(super) fn standoff_pass(
                 });
             }
             let mut af = sub.flows.into_iter().next().unwrap_or_default();
+            if in_place.is_none() {
+                // Read alone: places in the string are not places in the
+                // file; a warning about a URL of it stands at the string.
+                for url in &mut af.flow.urls {
+                    url.1 = at;
+                }
+            }
             // A note's own links stay local to it; footnotes inside a note
             // are not supported (its references resolve to nothing).
             af.refs = 0;
