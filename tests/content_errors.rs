@@ -486,3 +486,22 @@ fn a_template_that_fails_to_render_says_which_page() {
         assert!(!run.stderr.contains("panicked"), "{}", run.stderr);
     }
 }
+
+#[test]
+fn a_title_with_no_visible_text_is_an_error_at_its_value() {
+    breaks(
+        |s| {
+            s.write(
+                "content/articles/a.md",
+                b"+++\ntitle = \" \\t \"\ndate = 2025-01-01\n+++\nBody\n",
+            )
+        },
+        "content/articles/a.md:2:9:",
+        "title must not be empty",
+    );
+    breaks(
+        |s| s.write("content/pages/about.md", b"+++\ntitle = \"\"\n+++\nAbout\n"),
+        "content/pages/about.md:2:9:",
+        "title must not be empty",
+    );
+}

@@ -124,9 +124,21 @@ impl Annotation {
     }
 }
 
+/// Reads a `title`: a title with no visible text would leave a page with an
+/// empty heading and a link with nothing to click on in every list, so it
+/// is an error at the value.
+fn title<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    let t = String::deserialize(d)?;
+    if t.trim().is_empty() {
+        return Err(serde::de::Error::custom("title must not be empty"));
+    }
+    Ok(t)
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ArticleMeta {
+    #[serde(deserialize_with = "title")]
     pub title: String,
     // Through `deserialize_with`, a missing date is reported as a missing
     // field, not as a date in the wrong format.
@@ -316,6 +328,7 @@ impl Entity {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct PageMeta {
+    #[serde(deserialize_with = "title")]
     pub title: String,
     #[serde(default)]
     pub slug: Option<toml::Spanned<String>>,
