@@ -835,11 +835,14 @@ impl<'s> Builder<'s> {
         let mut image = self.image;
         let mut prev_end = None;
         let mut elements = 0u32;
+        let paired = paired_html(&run);
         for (i, (ev, range)) in run.iter().enumerate() {
             let html = match ev {
                 Event::Html(_) => true,
                 Event::InlineHtml(tag) => {
-                    elements = html_depth(elements, tag);
+                    if paired.binary_search(&i).is_ok() {
+                        elements = html_depth(elements, tag);
+                    }
                     true
                 }
                 _ => elements > 0,
@@ -1073,28 +1076,74 @@ impl<'s> Builder<'s> {
 /// (not `<br/>`, not a void element like `<img>`) opens one, a closing tag
 /// closes one; comments and declarations change nothing.
 fn html_depth(depth: u32, tag: &str) -> u32 {
+    match html_tag(tag) {
+        Some(HtmlTag::Open(_)) => depth + 1,
+        Some(HtmlTag::Close(_)) => depth.saturating_sub(1),
+        None => depth,
+    }
+}
+
+/// An inline HTML event that opens or closes an element, with the
+/// element's name in lower case. Comments, declarations, void elements
+/// (`<br>`) and self-closed tags (`<x/>`) neither open nor close one.
+#[derive(Debug, PartialEq)]
+enum HtmlTag {
+    Open(String),
+    Close(String),
+}
+
+fn html_tag(tag: &str) -> Option<HtmlTag> {
     const VOID: [&str; 14] = [
         "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param",
         "source", "track", "wbr",
     ];
-    let Some(rest) = tag.strip_prefix('<') else {
-        return depth;
+    let rest = tag.strip_prefix('<')?;
+    let (closing, rest) = match rest.strip_prefix('/') {
+        Some(r) => (true, r),
+        None => (false, rest),
     };
-    if let Some(name) = rest.strip_prefix('/') {
-        return if name.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            depth.saturating_sub(1)
-        } else {
-            depth
-        };
-    }
     let name: String = rest
         .chars()
         .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+        .map(|c| c.to_ascii_lowercase())
         .collect();
-    let opens = name.starts_with(|c: char| c.is_ascii_alphabetic())
-        && !tag.trim_end().ends_with("/>")
-        && !VOID.iter().any(|v| v.eq_ignore_ascii_case(&name));
-    depth + u32::from(opens)
+    if !name.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        return None;
+    }
+    if closing {
+        return Some(HtmlTag::Close(name));
+    }
+    let opens = !tag.trim_end().ends_with("/>") && !VOID.contains(&name.as_str());
+    opens.then_some(HtmlTag::Open(name))
+}
+
+/// The inline HTML events of `run` (by index) that count for
+/// [`html_depth`]: an opening tag that a later tag of the same name in the
+/// run closes, and that closing tag. Raw HTML is shown as text, so an
+/// opening tag that nothing closes (`AT&T <Corp> in Paris`) holds no
+/// element, and the text after it is searched as any other.
+fn paired_html(run: &[(Event, Range<usize>)]) -> Vec<usize> {
+    let mut open: Vec<(String, usize)> = Vec::new();
+    let mut paired = Vec::new();
+    for (i, (ev, _)) in run.iter().enumerate() {
+        let Event::InlineHtml(tag) = ev else {
+            continue;
+        };
+        match html_tag(tag) {
+            Some(HtmlTag::Open(name)) => open.push((name, i)),
+            Some(HtmlTag::Close(name)) => {
+                if let Some(k) = open.iter().rposition(|(n, _)| *n == name) {
+                    paired.push(open[k].1);
+                    paired.push(i);
+                    // Elements opened inside it and never closed end with it.
+                    open.truncate(k);
+                }
+            }
+            None => {}
+        }
+    }
+    paired.sort_unstable();
+    paired
 }
 
 /// `[^label]` in text the parser left as text, with its offset in `raw`
@@ -1723,6 +1772,25 @@ mod tests {
         assert_eq!(html_depth(2, "<br/>"), 2);
         assert_eq!(html_depth(0, "<IMG src=x>"), 0);
         assert_eq!(html_depth(0, "<!-- x -->"), 0);
+    }
+
+    #[test]
+    fn an_element_that_nothing_closes_hides_no_text() {
+        let src = "AT&T <Corp> met Rubio, <B>Rubio</b> <i>Rubio <u>Rubio</i> Rubio</u> Rubio.\n";
+        let p = parse(src, 0);
+        let searchable: Vec<&str> = p
+            .body
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Text { text, ctx } if ctx.searchable => Some(text.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(
+            searchable,
+            vec!["AT&T ", " met Rubio, ", " ", " Rubio", " Rubio."]
+        );
     }
 
     #[test]
