@@ -91,6 +91,18 @@ pub(super) fn normalise_base_url(
             ),
         ));
     }
+    if let Some(at) = host.rfind('@') {
+        return Err(part(
+            &host[..=at],
+            format!(
+                "{what} carries a user name or password ({:?}), which every URL of the site (feed ids, sitemap, canonical links) would publish",
+                &host[..=at]
+            ),
+        ));
+    }
+    if let Some(problem) = path_problem(path) {
+        return Err(part(path, format!("{what} {problem}, in {path:?}")));
+    }
     if let Some(c) = path.chars().find(|&c| c.is_control() || c == '\\') {
         let why = if c == '\\' {
             " (URLs separate folders with /)"
@@ -111,6 +123,30 @@ pub(super) fn normalise_base_url(
     }
     let base_url = format!("{scheme}://{}{path}", host.to_ascii_lowercase());
     Ok((base_url, path))
+}
+
+/// What is wrong with the path of a base URL, if anything: an empty folder
+/// name (`//`: `https://u.github.io//` would make every link `//style.css`,
+/// another host), a `.` or `..` folder (written as the browser resolves
+/// it, or the site's links and its feed ids differ), or a last part that
+/// names a page (`/repo/index.html`), where a folder is meant.
+fn path_problem(path: &str) -> Option<String> {
+    if path.contains("//") {
+        return Some("has an empty folder name (`//`) in its path".to_string());
+    }
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    if let Some(dots) = segments.iter().find(|s| matches!(**s, "." | "..")) {
+        return Some(format!(
+            "has a `{dots}` folder in its path: write the path it leads to"
+        ));
+    }
+    let last = segments.last()?.to_ascii_lowercase();
+    if !path.ends_with('/') && [".html", ".htm", ".xml"].iter().any(|e| last.ends_with(e)) {
+        return Some(format!(
+            "ends in a file name ({last:?}): give the folder the site lives in"
+        ));
+    }
+    None
 }
 
 /// The ASCII form of host name `host` (IDNA): each label lower-cased, in
@@ -220,6 +256,32 @@ fn punycode(label: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn paths_that_would_break_links_are_refused() {
+        let refused = |url: &str, says: &str| {
+            let e = normalise_base_url(url, "base_url").unwrap_err();
+            assert!(e.message.contains(says), "{url}: {}", e.message);
+        };
+        refused("https://u.github.io//", "empty folder name");
+        refused("https://u.github.io/repo//", "empty folder name");
+        refused("https://u.github.io/a//b/", "empty folder name");
+        refused("https://u.github.io/r/./x/", "`.` folder");
+        refused("https://u.github.io/r/x/../", "`..` folder");
+        refused("https://u.github.io/r/index.html", "file name");
+        refused("https://user:pw@u.github.io/r/", "user name or password");
+        refused("https://me@u.github.io/r/", "\"me@\"");
+        for fine in [
+            "https://u.github.io",
+            "https://u.github.io/",
+            "https://u.github.io/repo",
+            "https://u.github.io/v1.2/",
+            "https://u.github.io/a.b/c/",
+            "https://u.github.io/site.html/",
+        ] {
+            assert!(normalise_base_url(fine, "base_url").is_ok(), "{fine}");
+        }
+    }
 
     #[test]
     fn punycode_as_rfc_3492_writes_it() {
