@@ -505,3 +505,42 @@ fn a_title_with_no_visible_text_is_an_error_at_its_value() {
         "title must not be empty",
     );
 }
+
+#[test]
+fn an_empty_tag_or_author_is_an_error_at_it() {
+    breaks(
+        |s| {
+            s.write(
+                "content/articles/a.md",
+                b"+++\ntitle = \"A\"\ndate = 2025-01-01\ntags = [\"x\", \" \"]\n+++\nBody\n",
+            )
+        },
+        "content/articles/a.md:4:14:",
+        "a tag must not be empty",
+    );
+    breaks(
+        |s| {
+            s.write(
+                "content/articles/a.md",
+                b"+++\ntitle = \"A\"\ndate = 2025-01-01\nauthors = [\"\\u0001\"]\n+++\nBody\n",
+            )
+        },
+        "content/articles/a.md:4:12:",
+        "an author's name must not be empty",
+    );
+}
+
+#[test]
+fn a_blank_summary_is_as_if_there_were_none() {
+    let site = Site::new().file(
+        "content/articles/a.md",
+        "+++\ntitle = \"A\"\ndate = 2025-01-01\nsummary = \"  \"\n+++\nThe first paragraph.\n",
+    );
+    let run = site.build(&[]);
+    run.assert_ok();
+    let page = run.page("articles/a/index.html");
+    assert!(
+        page.contains("<meta name=\"description\" content=\"The first paragraph.\">"),
+        "{page}"
+    );
+}

@@ -428,6 +428,15 @@ fn load_article(root: &Path, rel: &Path, sidecar: Option<&PathBuf>, drafts: bool
             Err(d) => diags.push(d),
         }
     }
+    let empty = |what: &str, list: &[toml::Spanned<String>]| {
+        let at = list.iter().find(|t| model::blank(t.get_ref()))?;
+        Some(file.error(
+            split.toml.0 + at.span().start,
+            format!("{what} must not be empty"),
+        ))
+    };
+    diags.extend(empty("a tag", &meta.tags));
+    diags.extend(empty("an author's name", &meta.authors));
     for a in &annotations {
         if a.spec.entity.is_none() && a.spec.note.is_none() {
             diags.push(a.file.error(

@@ -128,11 +128,32 @@ impl Annotation {
 /// empty heading and a link with nothing to click on in every list, so it
 /// is an error at the value.
 fn title<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
-    let t = String::deserialize(d)?;
-    if t.trim().is_empty() {
-        return Err(serde::de::Error::custom("title must not be empty"));
+    visible::<D>(String::deserialize(d)?, "title must not be empty")
+}
+
+/// `text`, or an error with `message` when it shows nothing (see [`blank`]).
+fn visible<'de, D: serde::Deserializer<'de>>(
+    text: String,
+    message: &str,
+) -> Result<String, D::Error> {
+    if blank(&text) {
+        return Err(serde::de::Error::custom(message));
     }
-    Ok(t)
+    Ok(text)
+}
+
+/// Whether `text` shows nothing: empty, white space, or characters the
+/// site writes as spaces (control characters).
+pub fn blank(text: &str) -> bool {
+    text.chars().all(|c| c.is_whitespace() || c.is_control())
+}
+
+/// An optional text such as `summary`: one that shows nothing is as if it
+/// were not there (an article's summary then comes from its first
+/// paragraph).
+fn optional_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
+    let text = String::deserialize(d)?;
+    Ok(visible::<D>(text, "").ok())
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -146,13 +167,14 @@ pub struct ArticleMeta {
     pub date: ArticleDate,
     #[serde(default)]
     pub slug: Option<toml::Spanned<String>>,
+    /// Spanned, as `tags`, for the error at an empty one (`load_article`).
     #[serde(default)]
-    pub authors: Vec<String>,
+    pub authors: Vec<toml::Spanned<String>>,
     #[serde(default)]
     pub source: Option<String>,
     #[serde(default)]
-    pub tags: Vec<String>,
-    #[serde(default)]
+    pub tags: Vec<toml::Spanned<String>>,
+    #[serde(default, deserialize_with = "optional_text")]
     pub summary: Option<String>,
     #[serde(default)]
     pub draft: bool,

@@ -59,7 +59,7 @@ pub fn atom(cx: &Ctx) -> Vec<OutputFile> {
             "<published>{0}</published>\n<updated>{0}</updated>\n",
             a.meta.date.rfc3339()
         ));
-        let authors: Vec<&String> = a.meta.authors.iter().collect();
+        let authors: Vec<&String> = a.meta.authors.iter().map(|s| s.get_ref()).collect();
         if authors.is_empty() {
             x.push_str(&format!(
                 "<author><name>{}</name></author>\n",

@@ -231,10 +231,10 @@ fn tags_of(a: &Annotated) -> (Vec<Tag>, Vec<Vec<usize>>) {
     for (ai, art) in a.content.articles.iter().enumerate() {
         let mut mine = Vec::new();
         for t in &art.meta.tags {
-            let key = tag_key(t);
+            let key = tag_key(t.get_ref());
             let ti = *by_key.entry(key.clone()).or_insert_with(|| {
                 tags.push(Tag {
-                    name: t.trim().to_string(),
+                    name: t.get_ref().trim().to_string(),
                     slug: String::new(),
                     articles: Vec::new(),
                 });

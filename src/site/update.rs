@@ -60,7 +60,7 @@ impl Site {
             let shown = self.article_tags[i]
                 .iter()
                 .map(|&t| self.tags[t].name.as_str());
-            tags_changed |= !shown.eq(a.content.articles[i].meta.tags.iter().map(|t| t.trim()));
+            tags_changed |= !shown.eq(a.content.articles[i].meta.tags.iter().map(|t| t.get_ref().trim()));
         }
         if tags_changed {
             // Tags are few per article: derived afresh, it costs little.
