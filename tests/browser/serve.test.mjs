@@ -8,7 +8,8 @@
 // article on disk and waits for the open page to reload with the new text,
 // breaks it (an unknown entity) and sees the errors over the page, also after
 // a reload, fixes it and sees them go. Screenshots of an article and an
-// entity page at 1280 and 375 px go to SHOTS_DIR. Every wait is bounded; any
+// entity page at 1280 and 375 px go to SHOTS_DIR; at 375 px neither they
+// nor pages showing words too long for the line scroll sideways. Every wait is bounded; any
 // failure exits 1.
 import { chromium } from "playwright-core";
 import { spawn } from "node:child_process";
@@ -162,6 +163,25 @@ try {
   await page.locator(`text=${sentence}`).waitFor({ state: "detached" });
   console.log("fix: errors gone");
 
+  // An article whose title, tag and text hold words too long for a phone's
+  // line (pasted URLs, names without spaces): they must wrap, not widen the
+  // page, wherever they land (header card, tag pills, lists, prev/next).
+  const long = "Pneumonoultramicroscopicsilicovolcanoconiosis".repeat(4);
+  writeFileSync(
+    join(site, "content/articles", "zz-long-words.md"),
+    `+++\ntitle = "${long}"\ndate = 2100-01-01\ntags = ["${long}"]\n+++\n${long} https://example.org/${long}\n`,
+  );
+  const longUrl = new URL("articles/zz-long-words/", articleUrl.replace(/articles\/[^/]+\/$/, "")).href;
+  const longPage = await browser.newPage();
+  for (let i = 0; ; i++) {
+    const r = await longPage.goto(longUrl);
+    if (r && r.ok()) break;
+    if (i > 100) await fail(`${longUrl} never appeared`);
+    await new Promise((ok) => setTimeout(ok, 100));
+  }
+  await longPage.close();
+  const siteRoot = longUrl.replace(/articles\/zz-long-words\/$/, "");
+
   // Phone width.
   const phone = await browser.newPage({ viewport: { width: 375, height: 800 } });
   phone.setDefaultTimeout(15_000);
@@ -169,6 +189,10 @@ try {
   for (const [name, url] of [
     ["article", articleUrl],
     ["entity", entityUrl],
+    ["long-words", longUrl],
+    ["home", siteRoot],
+    ["tags", `${siteRoot}tags/`],
+    ["archive", `${siteRoot}archive/`],
   ]) {
     await phone.goto(url);
     await phone.screenshot({ path: `${shots}/${name}-375.png`, fullPage: true });
