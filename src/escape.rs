@@ -2,6 +2,9 @@
 //! URL paths, JSON strings.
 
 /// Escapes `& < > " '` — safe in HTML text, quoted attributes and XML.
+/// Characters neither HTML nor XML may carry ([`unwanted`]) are written as
+/// spaces, as the source files' own are read: a TOML escape
+/// (`title = "A\u0001B"`) gives them after reading.
 pub fn html(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 8);
     push_html(&mut out, s);
@@ -9,24 +12,71 @@ pub fn html(s: &str) -> String {
 }
 
 pub fn push_html(out: &mut String, s: &str) {
-    // Every page's text passes through here: copy the runs between the five
-    // special characters whole. They are ASCII, so a byte that is one of
-    // them is never inside a multi-byte character, and the runs are `str`s.
+    // Every page's text passes through here: copy the runs between the
+    // characters to replace whole. The five special ones and C0 controls are
+    // ASCII, so a byte that is one of them is never inside a multi-byte
+    // character; the others are told by their lead byte (0xC2 for C1
+    // controls, 0xEF and 0xF0..=0xF4 for noncharacters), decoded only then.
+    let bytes = s.as_bytes();
     let mut run = 0;
-    for (i, b) in s.bytes().enumerate() {
-        let entity = match b {
-            b'&' => "&amp;",
-            b'<' => "&lt;",
-            b'>' => "&gt;",
-            b'"' => "&quot;",
-            b'\'' => "&#39;",
-            _ => continue,
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let (with, len) = match b {
+            b'&' => ("&amp;", 1),
+            b'<' => ("&lt;", 1),
+            b'>' => ("&gt;", 1),
+            b'"' => ("&quot;", 1),
+            b'\'' => ("&#39;", 1),
+            b'\t' | b'\n' | b'\r' => {
+                i += 1;
+                continue;
+            }
+            0..=0x1f | 0x7f => (" ", 1),
+            0xc2 | 0xef | 0xf0..=0xf4 => {
+                let c = s[i..].chars().next().unwrap_or(' ');
+                if !unwanted(c) {
+                    i += c.len_utf8();
+                    continue;
+                }
+                (" ", c.len_utf8())
+            }
+            _ => {
+                i += 1;
+                continue;
+            }
         };
         out.push_str(&s[run..i]);
-        out.push_str(entity);
-        run = i + 1;
+        out.push_str(with);
+        i += len;
+        run = i;
     }
     out.push_str(&s[run..]);
+}
+
+/// Whether HTML and XML cannot carry `c`: a control character other than
+/// tab, line feed and carriage return (C0, DEL, C1), or a noncharacter
+/// (U+FDD0..U+FDEF, and the last two code points of every plane).
+pub fn unwanted(c: char) -> bool {
+    (c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+        || matches!(c, '\u{fdd0}'..='\u{fdef}')
+        || (u32::from(c) & 0xfffe) == 0xfffe
+}
+
+/// Replaces each [`unwanted`] character of `text` by as many spaces as it
+/// has bytes, so that positions in it stay where they were.
+pub fn blank_unwanted(text: &mut String) {
+    if !text.contains(unwanted) {
+        return;
+    }
+    *text = text
+        .chars()
+        .flat_map(|c| {
+            let n = if unwanted(c) { c.len_utf8() } else { 0 };
+            let keep = (n == 0).then_some(c);
+            keep.into_iter().chain(std::iter::repeat_n(' ', n))
+        })
+        .collect();
 }
 
 /// Appends `s` as a quoted JSON string, escaped as serde_json escapes it
@@ -114,7 +164,45 @@ mod tests {
         );
     }
 
+    #[test]
+    fn html_escapes_markup_and_replaces_what_html_and_xml_cannot_carry() {
+        assert_eq!(
+            html("<a href=\"x\">'&'</a>"),
+            "&lt;a href=&quot;x&quot;&gt;&#39;&amp;&#39;&lt;/a&gt;"
+        );
+        assert_eq!(html("a\u{1}b\u{7f}c\u{85}d\te\nf\rg"), "a b c d\te\nf\rg");
+        assert_eq!(
+            html("x\u{fffe}\u{ffff}\u{fdd0}\u{1fffe}\u{10ffff}y"),
+            "x     y"
+        );
+        let mut t = "a\u{1}\u{85}\u{1fffe}b".to_string();
+        blank_unwanted(&mut t);
+        assert_eq!(t, "a       b");
+        // Neighbours of the replaced ones are kept.
+        let kept = "é\u{a0}\u{fdcf}\u{fdf0}\u{fffd}\u{1f600}\u{1fffd}\u{10fffd}Ω";
+        assert_eq!(html(kept), kept);
+    }
+
     proptest::proptest! {
+        #[test]
+        fn html_is_text_an_xml_parser_reads_back(s in "\\PC*|[\\x00-\\x7f]*|[\\u{80}-\\u{10ffff}]*") {
+            let e = html(&s);
+            // Only characters XML 1.0 allows, and no markup.
+            let allowed = |c: char| {
+                matches!(c, '\t' | '\n' | '\r' | ' '..='\u{7e}')
+                    || (c > '\u{9f}'
+                        && !matches!(c, '\u{fdd0}'..='\u{fdef}')
+                        && (u32::from(c) & 0xfffe) != 0xfffe)
+            };
+            proptest::prop_assert!(e.chars().all(allowed));
+            proptest::prop_assert!(!e.contains(unwanted));
+            proptest::prop_assert!(!e.contains(['<', '>', '"', '\'']));
+            // Every character that needs no replacing reads back as it was.
+            let back = e.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"")
+                .replace("&#39;", "'").replace("&amp;", "&");
+            proptest::prop_assert_eq!(back.chars().count(), s.chars().count());
+        }
+
         #[test]
         fn json_strings_read_back_as_written(s in "\\PC*|[\\x00-\\x7f]*") {
             let j = json(&s);

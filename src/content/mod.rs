@@ -428,6 +428,21 @@ fn load_article(root: &Path, rel: &Path, sidecar: Option<&PathBuf>, drafts: bool
             Err(d) => diags.push(d),
         }
     }
+    // What TOML escapes put into notes and quotes is read as the text of
+    // the files is (`SourceFile::read`): controls and noncharacters as spaces.
+    for a in &mut annotations {
+        let spec = &mut a.spec;
+        crate::escape::blank_unwanted(spec.quote.get_mut());
+        for text in [spec.prefix.as_mut(), spec.suffix.as_mut()]
+            .into_iter()
+            .flatten()
+        {
+            crate::escape::blank_unwanted(text);
+        }
+        if let Some(note) = spec.note.as_mut() {
+            crate::escape::blank_unwanted(note.get_mut());
+        }
+    }
     let empty = |what: &str, list: &[toml::Spanned<String>]| {
         let at = list.iter().find(|t| model::blank(t.get_ref()))?;
         Some(file.error(
