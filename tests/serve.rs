@@ -332,6 +332,50 @@ fn serves_the_site_under_its_base_path() {
 }
 
 #[test]
+fn a_redirect_keeps_the_query() {
+    let f = Fixture::new();
+    let s = Server::start(&f.root());
+    for (path, to) in [
+        ("/repo/articles/a?y=1", "/repo/articles/a/?y=1"),
+        (
+            "/repo/articles/a?y=1&z=%C3%A9",
+            "/repo/articles/a/?y=1&z=%C3%A9",
+        ),
+        ("/repo?x=1", "/repo/?x=1"),
+        ("/?x=1", "/repo/?x=1"),
+        ("/repo/articles/a", "/repo/articles/a/"),
+    ] {
+        let r = s.get(path);
+        assert_eq!(
+            (r.code, r.header("Location").as_deref()),
+            (302, Some(to)),
+            "{path}"
+        );
+    }
+}
+
+#[test]
+fn head_of_the_event_stream_is_its_head_alone() {
+    let f = Fixture::new();
+    let s = Server::start(&f.root());
+    // `request` reads to the end: a HEAD that streamed events would time
+    // out (or bring a body) here.
+    let t = Instant::now();
+    let r = request(s.port, "HEAD", "/__dossier/events");
+    assert!(t.elapsed() < Duration::from_secs(5), "{:?}", t.elapsed());
+    assert_eq!(r.code, 200);
+    assert_eq!(
+        r.header("Content-Type").as_deref(),
+        Some("text/event-stream")
+    );
+    assert!(r.body.is_empty(), "{}", r.text());
+    // A GET still streams.
+    let mut events = Events::open(s.port);
+    f.write("content/articles/a.md", &article("Ana Pérez spoke again."));
+    events.wait_for("event: reload");
+}
+
+#[test]
 fn the_404_page_is_the_one_the_site_builds() {
     let f = Fixture::new();
     let out = f.dir.path().join("out");

@@ -352,7 +352,9 @@ impl LiveSite {
         }
         let kept = &mut self.kept;
         let touched = kept.model.update(&kept.annotated, &changed);
-        for &i in &changed {
+        // What lists show of an article: of those edited, and of those
+        // whose tags show another name or slug now.
+        for &i in changed.iter().chain(&touched.retagged) {
             kept.lists.update(&kept.annotated, &kept.model, i);
         }
         let mut warnings = Diagnostics::new();
@@ -511,6 +513,13 @@ impl LiveSite {
         // popular entity's record is megabytes).
         let touched_set: HashSet<usize> = touched.entities.iter().copied().collect();
         let changed_set: HashSet<usize> = changed.iter().copied().collect();
+        // A search record shows the article's tags; an entity's record does
+        // not, so only the edited articles' pieces of it are remade.
+        let searched: HashSet<usize> = changed_set
+            .iter()
+            .chain(&touched.retagged)
+            .copied()
+            .collect();
         let (entity_records, search_records) = (&mut self.entity_records, &mut self.search_records);
         kept.with_ctx(|cx| {
             entity_records
@@ -519,7 +528,7 @@ impl LiveSite {
                 .filter(|(e, _)| touched_set.contains(e))
                 .for_each(|(e, r)| r.remake(cx, e, &changed_set));
             for (i, out) in search_records.iter_mut().enumerate() {
-                if changed_set.contains(&i) {
+                if searched.contains(&i) {
                     out.clear();
                     json::search_record(cx, i, out);
                 }
@@ -1047,5 +1056,151 @@ mod tests {
             live = LiveSite::build(&opts, Some(&live), &cache).unwrap();
         }
         assert_same_as_fresh(&live, &opts, "the fix");
+    }
+
+    /// A site of the articles `(file name, date, tags)`, each naming Ana.
+    fn tagged_site(articles: &[(String, String, &str)]) -> (tempfile::TempDir, BuildOptions) {
+        let d = tempfile::tempdir().unwrap();
+        let root = d.path();
+        write(
+            root,
+            "config.toml",
+            "title = \"T\"\nbase_url = \"https://u.github.io/r/\"\n",
+        );
+        write(
+            root,
+            "content/entities/people/ana.md",
+            "+++\nname = \"Ana Pérez\"\n+++\n",
+        );
+        for (name, date, tags) in articles {
+            write(
+                root,
+                &format!("content/articles/{name}.md"),
+                &tagged(name, date, tags),
+            );
+        }
+        let opts = BuildOptions {
+            root: root.to_path_buf(),
+            ..Default::default()
+        };
+        (d, opts)
+    }
+
+    fn tagged(name: &str, date: &str, tags: &str) -> String {
+        format!("+++\ntitle = \"{name}\"\ndate = {date}\ntags = [{tags}]\n+++\nAna Pérez spoke.\n")
+    }
+
+    /// The article pages an edit made again, by slug.
+    fn articles_made(edited: &Edited) -> BTreeSet<String> {
+        edited
+            .changed
+            .iter()
+            .filter_map(|f| {
+                f.path
+                    .strip_prefix("articles/")?
+                    .strip_suffix("/index.html")
+            })
+            .map(str::to_string)
+            .collect()
+    }
+
+    #[test]
+    fn a_tag_shown_otherwise_is_shown_so_on_every_page() {
+        // A tag shows the spelling of its newest article; tags of one plain
+        // slug get hashed ones. Either changes pages of other articles.
+        let (d, opts) = tagged_site(&[
+            ("old".into(), "2025-01-01".into(), "\"C++\", \"security\""),
+            ("new".into(), "2025-02-01".into(), "\"security\""),
+        ]);
+        let root = d.path();
+        let cache = Mutex::new(ArticleCache::default());
+        let mut live = LiveSite::build(&opts, None, &cache).unwrap();
+        let rel = "content/articles/new.md";
+        for tags in [
+            "\"Security\"",
+            "\"Security\", \"C#\"",
+            "\"security\", \"C#\"",
+            "\"C#\"",
+            "",
+            "\"Security\"",
+        ] {
+            write(root, rel, &tagged("new", "2025-02-01", tags));
+            edit(&mut live, &cache, rel);
+            assert_same_as_fresh(&live, &opts, &format!("new.md's tags now [{tags}]"));
+        }
+        // The older article's spelling shows only while no newer one has
+        // the tag: in its record in `search.json` too.
+        let search = |live: &LiveSite| {
+            String::from_utf8_lossy(&live.files["search.json"].bytes).into_owned()
+        };
+        assert!(!search(&live).contains("\"security\""), "{}", search(&live));
+        write(root, rel, &tagged("new", "2025-02-01", "\"C#\""));
+        edit(&mut live, &cache, rel);
+        assert!(search(&live).contains("\"security\""), "{}", search(&live));
+        assert_same_as_fresh(&live, &opts, "the tag left to old.md");
+    }
+
+    #[test]
+    fn a_tag_renamed_or_moved_is_so_on_every_page_of_every_list() {
+        // More articles with the tag than one of its pages holds (two
+        // pages of it, eleven of the home page): every page of each list
+        // shows it.
+        let n = 2 * crate::site::pages::TAG_PAGE_SIZE + 3;
+        let articles: Vec<(String, String, &str)> = (0..n)
+            .map(|k| {
+                let date = format!("2024-{:02}-{:02}", 1 + k / 28, 1 + k % 28);
+                let tags = if k % 7 == 3 { "\"other\"" } else { "\"C++\"" };
+                (format!("a{k}"), date, tags)
+            })
+            .collect();
+        let (d, opts) = tagged_site(&articles);
+        let root = d.path();
+        let cache = Mutex::new(ArticleCache::default());
+        let mut live = LiveSite::build(&opts, None, &cache).unwrap();
+        let set = |live: &mut LiveSite, k: usize, tags: &str| {
+            let (name, date, _) = &articles[k];
+            let rel = format!("content/articles/{name}.md");
+            write(root, &rel, &tagged(name, date, tags));
+            edit(live, &cache, &rel)
+        };
+        let newest = n - 1;
+        // Another spelling in the newest article: the tag's name.
+        let edited = set(&mut live, newest, "\"c++\"");
+        assert_same_as_fresh(&live, &opts, "the tag's name from the newest article");
+        assert!(articles_made(&edited).len() > n / 2);
+        // A tag of the same plain slug that comes first takes it: the
+        // tag's pages move, and its page 2 (`tags/c/page/2/`) goes.
+        let edited = set(&mut live, 5, "\"C++\", \"C#\"");
+        assert_same_as_fresh(&live, &opts, "a tag of a like slug");
+        assert!(edited.removed.iter().any(|p| p.starts_with("tags/c/page/")));
+        assert!(articles_made(&edited).len() > n / 2);
+        set(&mut live, 5, "\"C++\"");
+        assert_same_as_fresh(&live, &opts, "that tag gone");
+        set(&mut live, newest, "\"C++\"");
+        assert_same_as_fresh(&live, &opts, "the name back");
+
+        // Edits that change no tag's name or slug make again only the pages
+        // they did before: the article's, its neighbours' and those that
+        // list it as related.
+        for (k, tags, what) in [
+            (10, "\"c++\"", "another spelling in an older article"),
+            (10, "\"C++\", \"other\"", "an existing tag added"),
+            (10, "\"C++\"", "an existing tag removed"),
+        ] {
+            let edited = set(&mut live, k, tags);
+            assert_same_as_fresh(&live, &opts, what);
+            // Articles are newest first: a{k} is at n - 1 - k.
+            let i = n - 1 - k;
+            let related = &live.kept.model.related;
+            let near: BTreeSet<String> = (0..n)
+                .filter(|&o| o.abs_diff(i) <= 1 || related[o].iter().any(|&(r, _)| r == i))
+                .map(|o| format!("a{}", n - 1 - o))
+                .collect();
+            assert!(
+                articles_made(&edited).is_subset(&near),
+                "{what}: {:?}",
+                articles_made(&edited)
+            );
+        }
     }
 }

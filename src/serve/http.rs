@@ -34,14 +34,21 @@ fn handle(request: Request, state: &State) {
     let url = request.url().to_string();
     let path = url.split(['?', '#']).next().unwrap_or("");
     if path == EVENTS {
-        events(request, state);
+        if *request.method() == Method::Head {
+            // The stream's head alone (as `events` writes it): no events,
+            // and the response ends.
+            let r = with(text("", 200), "Content-Type", "text/event-stream");
+            let _ = request.respond(with(r, "Cache-Control", "no-store"));
+        } else {
+            events(request, state);
+        }
         return;
     }
     let response = if path == STATUS {
         let r = Response::from_string(state.status_json());
         with(r, "Content-Type", "application/json")
     } else {
-        respond(path, state)
+        respond(path, query(&url), state)
     };
     let _ = request.respond(with(
         with(response, "Cache-Control", "no-store"),
@@ -50,21 +57,29 @@ fn handle(request: Request, state: &State) {
     ));
 }
 
-/// The response for a request path (query already removed).
-fn respond(path: &str, state: &State) -> Body {
+/// The query of a request URL, `?` included (`""` when there is none); a
+/// fragment (which browsers never send) is not part of it.
+fn query(url: &str) -> &str {
+    let url = url.split('#').next().unwrap_or("");
+    url.find('?').map_or("", |at| &url[at..])
+}
+
+/// The response for a request path (query removed: `query` is kept by a
+/// redirect, as the page redirected to may read it).
+fn respond(path: &str, query: &str, state: &State) -> Body {
     let Ok(site) = state.site.read() else {
         return text("internal error\n", 500);
     };
     match resolve(path, &site.base_path) {
         Target::Refused => text("bad request\n", 400),
-        Target::Redirect(to) => redirect(&to),
+        Target::Redirect(to) => redirect(&location(&to, query)),
         Target::NotFound => not_found(state, &site),
         Target::File(rel) => {
             if let Some(bytes) = site.files.get(&rel) {
                 page(&rel, bytes, 200, state, &site)
             } else if site.files.contains_key(&format!("{rel}/index.html")) {
                 // A folder asked for without its slash.
-                redirect(&format!("{path}/"))
+                redirect(&location(&format!("{path}/"), query))
             } else {
                 not_found(state, &site)
             }
@@ -118,6 +133,21 @@ fn redirect(to: &str) -> Body {
     with(text("", 302), "Location", to)
 }
 
+/// A redirect's `Location`: `path` and the request's `query`, with any byte
+/// a header cannot hold (a header value is visible ASCII; a request line
+/// may carry more) percent-encoded, so that the header is never dropped.
+fn location(path: &str, query: &str) -> String {
+    let mut out = String::with_capacity(path.len() + query.len());
+    for &b in path.as_bytes().iter().chain(query.as_bytes()) {
+        if b.is_ascii_graphic() {
+            out.push(b as char);
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
 /// `r` with a header, unless the value cannot be one (then without it).
 fn with(r: Body, name: &str, value: &str) -> Body {
     match Header::from_bytes(name.as_bytes(), value.as_bytes()) {
@@ -143,5 +173,25 @@ fn events(request: Request, state: &State) {
             Err(RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
             Err(RecvTimeoutError::Disconnected) => return,
         };
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_redirect_keeps_the_query() {
+        assert_eq!(query("/repo/articles/x?y=1"), "?y=1");
+        assert_eq!(query("/repo?x=1&z=%20#top"), "?x=1&z=%20");
+        assert_eq!(query("/repo/articles/x#a?b"), "");
+        assert_eq!(query("/repo/articles/x"), "");
+        assert_eq!(
+            location("/repo/articles/x/", "?y=1"),
+            "/repo/articles/x/?y=1"
+        );
+        assert_eq!(location("/repo/", ""), "/repo/");
+        // What a header cannot hold is encoded, not dropped.
+        assert_eq!(location("/repo/é/", "?q=a b"), "/repo/%C3%A9/?q=a%20b");
     }
 }

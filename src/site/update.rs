@@ -5,12 +5,13 @@
 //! what [`Site::assemble`] would give on the edited content; the tests hold
 //! it to that.
 
+use super::urls::tag_key;
 use super::{
-    article_summary, co_mentioned_of, entities_of, related_of, tags_of, Scores, Site,
+    article_summary, co_mentioned_of, entities_of, related_of, tags_of, Scores, Site, Tag,
     RELATED_MAX_DF,
 };
 use crate::build::Annotated;
-use std::collections::BTreeSet;
+use std::collections::{BTreeSet, HashMap};
 
 /// The pages an edit may have changed: those of these articles and entities
 /// (list pages and the feed are always looked at; their keys decide).
@@ -21,6 +22,13 @@ pub struct Touched {
     /// Whether the entities or the tags of an edited article changed: then
     /// which articles an entity's or a tag's pages list changed too.
     pub lists: bool,
+    /// Articles not edited whose tags show otherwise now: the edit changed
+    /// the name a tag of theirs shows (that of its newest article) or its
+    /// slug (a tag of the same plain slug came or went: see
+    /// [`super::urls::tag_slugs`]). What lists show of them, and their
+    /// records in `search.json`, must be made again; their pages and those
+    /// that show them are in `articles`.
+    pub retagged: Vec<usize>,
 }
 
 impl Site {
@@ -60,11 +68,22 @@ impl Site {
             let shown = self.article_tags[i]
                 .iter()
                 .map(|&t| self.tags[t].name.as_str());
-            tags_changed |= !shown.eq(a.content.articles[i].meta.tags.iter().map(|t| t.get_ref().trim()));
+            tags_changed |= !shown.eq(a.content.articles[i]
+                .meta
+                .tags
+                .iter()
+                .map(|t| t.get_ref().trim()));
         }
+        let mut retagged = BTreeSet::new();
         if tags_changed {
             // Tags are few per article: derived afresh, it costs little.
-            (self.tags, self.article_tags) = tags_of(a);
+            let (tags, article_tags) = tags_of(a);
+            let edited: BTreeSet<usize> = changed.iter().copied().collect();
+            retagged = shown_otherwise(&self.tags, &tags)
+                .flat_map(|t| tags[t].articles.iter().copied())
+                .filter(|ai| !edited.contains(ai))
+                .collect();
+            (self.tags, self.article_tags) = (tags, article_tags);
         }
 
         let mut articles: BTreeSet<usize> = changed.iter().copied().collect();
@@ -100,8 +119,19 @@ impl Site {
                 }
             }
         }
-        // Neighbours show the edited articles' titles.
-        for &i in changed {
+        if !retagged.is_empty() {
+            // Their pages show their tags, and so do the related lists
+            // that show them.
+            articles.extend(&retagged);
+            for (ai, related) in self.related.iter().enumerate() {
+                if related.iter().any(|(r, _)| retagged.contains(r)) {
+                    articles.insert(ai);
+                }
+            }
+        }
+        // Neighbours show the edited articles' titles (and the retagged
+        // ones' tags).
+        for &i in changed.iter().chain(&retagged) {
             articles.extend(i.checked_sub(1));
             if i + 1 < n_art {
                 articles.insert(i + 1);
@@ -111,6 +141,20 @@ impl Site {
             articles: articles.into_iter().collect(),
             entities: entities.into_iter().collect(),
             lists: sets_changed || tags_changed,
+            retagged: retagged.into_iter().collect(),
         }
     }
+}
+
+/// The tags of `new` (by index) that show otherwise than in `old`: new,
+/// or under another name or slug. Tags are matched by key ([`tag_key`]),
+/// as [`tags_of`] merges them.
+fn shown_otherwise<'t>(old: &'t [Tag], new: &'t [Tag]) -> impl Iterator<Item = usize> + 't {
+    let before: HashMap<String, &Tag> = old.iter().map(|t| (tag_key(&t.name), t)).collect();
+    new.iter().enumerate().filter_map(move |(i, t)| {
+        let same = before
+            .get(&tag_key(&t.name))
+            .is_some_and(|o| o.name == t.name && o.slug == t.slug);
+        (!same).then_some(i)
+    })
 }
