@@ -176,6 +176,7 @@ pub fn annotate_site(
             e.file.text.hash(&mut h);
         }
         config.base_url.hash(&mut h);
+        config.lang().hash(&mut h);
         format!("{:?}{:?}", config.autolink, config.kinds).hash(&mut h);
         h.finish()
     };
@@ -238,7 +239,15 @@ pub fn annotate_site(
     let plain_doc = |file: &Source, body_offset: usize| {
         let mut d = Vec::new();
         let doc = annotate::annotate(file, body_offset, &index, &plain, &mut d);
-        let r = finish(doc, file, &entity_refs, hl, &config.base_path, &mut d);
+        let r = finish(
+            doc,
+            file,
+            &entity_refs,
+            hl,
+            &config.base_path,
+            config.lang(),
+            &mut d,
+        );
         (r, d)
     };
     let (entity_docs, ed): (Vec<Rendered>, Vec<Vec<Diagnostic>>) = content
@@ -311,7 +320,15 @@ pub fn annotate_article(
     };
     let doc = annotate::annotate(&a.file, a.body_offset, index, &settings, &mut d);
     let doc = ArticleDoc {
-        r: finish(doc, &a.file, entity_refs, hl, &config.base_path, &mut d),
+        r: finish(
+            doc,
+            &a.file,
+            entity_refs,
+            hl,
+            &config.base_path,
+            config.lang(),
+            &mut d,
+        ),
         subjects,
     };
     (Arc::new(doc), d)
@@ -404,7 +421,8 @@ pub(crate) fn prepare(
     let hl = Highlighter::new();
     let annotated = annotate_site(opts, &hl, cache, &mut diags);
     timer.lap("annotate", "loading templates");
-    let theme = Theme::load(&opts.root, &mut diags);
+    let lang = annotated.as_ref().map(|a| a.config.lang());
+    let theme = Theme::load(&opts.root, lang.unwrap_or_default(), &mut diags);
     let (Some(annotated), Some(theme)) = (annotated, theme) else {
         return Err(diags);
     };

@@ -10,6 +10,7 @@ use crate::diagnostics::Diagnostic;
 use crate::render::highlight::Highlighter;
 use crate::render::markdown::{self, EntityRef, Html};
 use crate::render::url;
+use crate::render::words::Lang;
 use pulldown_cmark::{Event, Tag};
 use std::hash::{Hash, Hasher};
 
@@ -103,18 +104,19 @@ impl Rendered {
     }
 }
 
-/// Annotated and rendered for a site under `base_path` (`/` or `/repo/`):
-/// keeps only what the pages need. Warns in `diags` of link and image URLs
-/// the page does not keep.
+/// Annotated and rendered for a site under `base_path` (`/` or `/repo/`)
+/// in language `lang`: keeps only what the pages need. Warns in `diags` of
+/// link and image URLs the page does not keep.
 pub fn finish(
     doc: AnnotatedDoc,
     file: &Source,
     refs: &[EntityRef],
     hl: &Highlighter,
     base_path: &str,
+    lang: Lang,
     diags: &mut Vec<Diagnostic>,
 ) -> Rendered {
-    let html = markdown::render_under(&doc, refs, hl, base_path);
+    let html = markdown::render_under(&doc, refs, hl, base_path, lang);
     let mut links = Vec::new();
     for af in &doc.flows {
         // A sidecar's note: its URLs are in the sidecar.

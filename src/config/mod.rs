@@ -9,6 +9,7 @@ use base_url::normalise_base_url;
 
 use crate::content::frontmatter::{self, Table, Value};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
+use crate::render::words::Lang;
 use serde::Deserialize;
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -43,6 +44,8 @@ pub struct Config {
     /// a decoded path (a request's, a file's).
     pub base_path: String,
     pub description: String,
+    /// As written (`en` when not given); [`Config::lang`] is the language
+    /// of the theme's words.
     pub language: String,
     pub autolink: Autolink,
     /// In the order they are listed on the entities page.
@@ -60,7 +63,7 @@ struct RawConfig {
     #[serde(default)]
     description: String,
     #[serde(default)]
-    language: Option<String>,
+    language: Option<toml::Spanned<String>>,
     #[serde(default)]
     annotations: RawAnnotations,
     #[serde(default)]
@@ -95,12 +98,14 @@ struct RawKind {
 
 impl Table for RawKind {}
 
-pub const DEFAULT_KINDS: [(&str, &str, &str); 5] = [
-    ("person", "People", "people"),
-    ("organization", "Organisations", "organizations"),
-    ("place", "Places", "places"),
-    ("event", "Events", "events"),
-    ("work", "Works", "works"),
+/// The default kinds: key and folder. Their labels are in the site's
+/// language ([`Lang::kind_label`]) unless `[kinds]` gives one.
+pub const DEFAULT_KINDS: [(&str, &str); 5] = [
+    ("person", "people"),
+    ("organization", "organizations"),
+    ("place", "places"),
+    ("event", "events"),
+    ("work", "works"),
 ];
 
 impl Config {
@@ -190,11 +195,25 @@ impl Config {
                 return (None, diags);
             }
         };
+        let language = raw.language.as_ref().map_or("en", |l| l.get_ref().as_str());
+        let lang = Lang::from_tag(language);
+        if let (None, Some(written)) = (lang, &raw.language) {
+            diags.push(Diagnostic::warning_at(
+                shown,
+                text,
+                written.span().start,
+                format!(
+                    "the built-in theme has no words in language {language:?}: they stay English \
+                     (to translate them, replace the theme's templates with your own in templates/)"
+                ),
+            ));
+        }
+        let lang = lang.unwrap_or_default();
         let mut kinds: Vec<Kind> = DEFAULT_KINDS
             .iter()
-            .map(|(k, l, f)| Kind {
+            .map(|(k, f)| Kind {
                 key: k.to_string(),
-                label: l.to_string(),
+                label: lang.kind_label(k).unwrap_or(k).to_string(),
                 folder: f.to_string(),
             })
             .collect();
@@ -284,7 +303,9 @@ impl Config {
             base_url,
             base_path,
             description: raw.description,
-            language: raw.language.unwrap_or_else(|| "en".to_string()),
+            language: raw
+                .language
+                .map_or_else(|| "en".to_string(), |l| l.into_inner()),
             autolink: raw.annotations.autolink,
             kinds,
         };
@@ -300,6 +321,12 @@ impl Config {
         self.base_url = base_url;
         self.base_path = base_path;
         Ok(())
+    }
+
+    /// The language of the theme's words: `language`'s primary subtag,
+    /// English when the theme has no words in it.
+    pub fn lang(&self) -> Lang {
+        Lang::of(&self.language)
     }
 
     pub fn kind(&self, key: &str) -> Option<&Kind> {
@@ -613,6 +640,56 @@ mod tests {
         assert_eq!(c.kind("person").unwrap().folder, "persons");
         assert_eq!(c.kind_by_folder("ships").unwrap().key, "ship");
         assert_eq!(c.kinds.len(), 6);
+    }
+
+    #[test]
+    fn default_kind_labels_are_in_the_language_unless_written() {
+        let c = parse(
+            "title = \"T\"\nbase_url = \"https://x.org/\"\nlanguage = \"es-MX\"\n\
+             [kinds]\nplace = { label = \"Sitios\", folder = \"places\" }\n",
+        )
+        .unwrap();
+        assert_eq!(c.lang(), Lang::Es);
+        assert_eq!(c.language, "es-MX", "as written");
+        assert_eq!(c.kind("person").unwrap().label, "Personas");
+        assert_eq!(c.kind("place").unwrap().label, "Sitios");
+        let c = parse("title = \"T\"\nbase_url = \"https://x.org/\"\n").unwrap();
+        assert_eq!((c.language.as_str(), c.lang()), ("en", Lang::En));
+        let labels: Vec<&str> = c.kinds.iter().map(|k| k.label.as_str()).collect();
+        assert_eq!(
+            labels,
+            ["People", "Organisations", "Places", "Events", "Works"]
+        );
+    }
+
+    #[test]
+    fn a_language_without_words_is_a_warning_at_its_value() {
+        let (c, d) = Config::parse_lenient(
+            "title = \"T\"\nbase_url = \"https://x.org/\"\nlanguage = \"xx-YY\"\n",
+            Path::new("config.toml"),
+        );
+        let c = c.expect("a warning only");
+        assert_eq!((c.language.as_str(), c.lang()), ("xx-YY", Lang::En));
+        assert_eq!(c.kind("person").unwrap().label, "People");
+        let d: Vec<&Diagnostic> = d.iter().collect();
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            (d[0].severity, d[0].line, d[0].column),
+            (Severity::Warning, 3, 12)
+        );
+        assert!(
+            d[0].message.contains("\"xx-YY\"")
+                && d[0].message.contains("stay English")
+                && d[0].message.contains("templates"),
+            "{}",
+            d[0].message
+        );
+        for known in ["en", "EN-gb", "fr", "pt_BR", "de-CH", "it", "es-419"] {
+            let text =
+                format!("title = \"T\"\nbase_url = \"https://x.org/\"\nlanguage = {known:?}\n");
+            let (c, d) = Config::parse_lenient(&text, Path::new("config.toml"));
+            assert!(c.is_some() && d.iter().next().is_none(), "{known}: {d:?}");
+        }
     }
 
     const HEAD: &str = "title = \"T\"\nbase_url = \"https://x.org/\"\n[kinds]\n";

@@ -114,38 +114,15 @@ pub struct Date {
     pub offset: Option<i16>,
 }
 
-const MONTHS: [&str; 12] = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-];
-
-/// `March` for 3 (clamped to 1..=12).
-pub fn month_name(month: u8) -> &'static str {
-    MONTHS[(month as usize).saturating_sub(1).min(11)]
-}
-
 impl Date {
     pub fn iso(&self) -> String {
         format!("{:04}-{:02}-{:02}", self.year, self.month, self.day)
     }
 
-    /// `3 September 2025`
-    pub fn display(&self) -> String {
-        format!("{} {} {}", self.day, self.month_name(), self.year)
-    }
-
-    pub fn month_name(&self) -> &'static str {
-        month_name(self.month)
+    /// As pages show it, in `lang`: `3 September 2025`, `3 de septiembre
+    /// de 2025` ([`Lang::date`]).
+    pub fn display(&self, lang: crate::render::words::Lang) -> String {
+        lang.date(self.year, self.month, self.day)
     }
 
     /// RFC 3339, as Atom wants it: the date and time as written with their
@@ -1010,6 +987,7 @@ impl<'de, D: Deserializer<'de>> MapAccess<'de> for Entries<'_, D> {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::render::words::Lang;
 
     fn file(t: &str) -> SourceFile {
         SourceFile::new("a.md", t)
@@ -1386,7 +1364,7 @@ pub(crate) mod tests {
     #[test]
     fn dates() {
         assert_eq!(
-            Date::parse_str("2025-09-03").unwrap().display(),
+            Date::parse_str("2025-09-03").unwrap().display(Lang::En),
             "3 September 2025"
         );
         assert!(Date::parse_str("2025-02-30").is_none());
@@ -1413,7 +1391,7 @@ pub(crate) mod tests {
             let d = toml_date(v);
             assert_eq!(d.rfc3339(), "2025-03-31T23:30:00-05:00", "{v}");
             assert_eq!(
-                (d.iso(), d.display()),
+                (d.iso(), d.display(Lang::En)),
                 ("2025-03-31".into(), "31 March 2025".into())
             );
             // 2025-04-01T04:30:00Z

@@ -8,6 +8,7 @@ use crate::annotate::{AnnotatedDoc, SpanKind};
 use crate::escape;
 use crate::render::highlight::Highlighter;
 use crate::render::url;
+use crate::render::words::Lang;
 use pulldown_cmark::{CowStr, Event, Tag, TagEnd};
 use std::collections::HashSet;
 
@@ -27,19 +28,22 @@ pub struct Html {
     pub notes: String,
 }
 
-/// The HTML of a document for a site at a domain root: see [`render_under`].
+/// The HTML of a document for an English site at a domain root: see
+/// [`render_under`].
 pub fn render(doc: &AnnotatedDoc, entities: &[EntityRef], hl: &Highlighter) -> Html {
-    render_under(doc, entities, hl, "/")
+    render_under(doc, entities, hl, "/", Lang::En)
 }
 
 /// The HTML of a document for a site published under `base_path` (`/` or
 /// `/repo/`): root-relative link and image URLs written in its Markdown
-/// get the base path in front ([`url::under_base`]).
+/// get the base path in front ([`url::under_base`]). The notes' back links
+/// are labelled in `lang`.
 pub fn render_under(
     doc: &AnnotatedDoc,
     entities: &[EntityRef],
     hl: &Highlighter,
     base_path: &str,
+    lang: Lang,
 ) -> Html {
     let cx = Cx {
         entities,
@@ -63,9 +67,13 @@ pub fn render_under(
                     "↩".to_string()
                 };
                 back.push_str(&format!(
-                    " <a class=\"footnote-back\" href=\"#{id}\" aria-label=\"Back to reference {}{}\">{label}</a>",
-                    n.number,
-                    if n.back.len() > 1 { format!(" ({})", k + 1) } else { String::new() }
+                    " <a class=\"footnote-back\" href=\"#{id}\" aria-label=\"{}{}\">{label}</a>",
+                    escape::html(&lang.back_to_reference(n.number as usize)),
+                    if n.back.len() > 1 {
+                        format!(" ({})", k + 1)
+                    } else {
+                        String::new()
+                    }
                 ));
             }
             // Back links go at the end of the last paragraph when there is one.

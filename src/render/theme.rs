@@ -2,6 +2,7 @@
 //! `templates/` and `static/` are embedded in the binary; a site's own
 //! `templates/NAME` or `static/NAME` replaces the built-in file of that name.
 
+use super::words::{self, Lang};
 use crate::diagnostics::{Diagnostic, Diagnostics, Severity};
 use std::path::{Path, PathBuf};
 
@@ -31,8 +32,8 @@ pub const STATIC: &[(&str, &[u8])] = &[
 
 pub struct Theme {
     pub tera: tera::Tera,
-    /// A hash of every template's name and text: pages rendered with an
-    /// equal fingerprint and context are equal.
+    /// A hash of every template's name and text and of the language of
+    /// `t`: pages rendered with an equal fingerprint and context are equal.
     pub fingerprint: u64,
     /// Where each template came from, for messages.
     origins: Vec<(String, PathBuf)>,
@@ -74,8 +75,9 @@ impl TemplateIds {
 }
 
 impl Theme {
-    /// Loads the built-in templates, then the site's `templates/` over them.
-    pub fn load(root: &Path, diags: &mut Diagnostics) -> Option<Theme> {
+    /// Loads the built-in templates, then the site's `templates/` over them,
+    /// with the function `t` giving words in `lang` ([`words::register`]).
+    pub fn load(root: &Path, lang: Lang, diags: &mut Diagnostics) -> Option<Theme> {
         let mut sources: Vec<(String, String, PathBuf)> = TEMPLATES
             .iter()
             .map(|(n, s)| {
@@ -122,6 +124,7 @@ impl Theme {
         let mut tera = tera::Tera::default();
         tera.autoescape_on(vec![".html", ".xml", ".htm"]);
         tera.set_escape_fn(crate::escape::html);
+        words::register(&mut tera, lang);
         let origins: Vec<(String, PathBuf)> = sources
             .iter()
             .map(|(n, _, p)| (n.clone(), p.clone()))
@@ -163,6 +166,7 @@ impl Theme {
                 name.hash(&mut h);
                 src.hash(&mut h);
             }
+            lang.hash(&mut h);
             h.finish()
         };
         let mut ids = TemplateIds::default();
@@ -288,7 +292,11 @@ mod tests {
     fn builtin_templates_parse() {
         let mut d = Diagnostics::new();
         let dir = tempfile::tempdir().unwrap();
-        assert!(Theme::load(dir.path(), &mut d).is_some(), "{}", d.report());
+        assert!(
+            Theme::load(dir.path(), Lang::En, &mut d).is_some(),
+            "{}",
+            d.report()
+        );
     }
 
     /// The first error of loading a theme whose `templates/NAME` is `text`.
@@ -297,7 +305,7 @@ mod tests {
         std::fs::create_dir(dir.path().join("templates")).unwrap();
         std::fs::write(dir.path().join("templates").join(name), text).unwrap();
         let mut d = Diagnostics::new();
-        assert!(Theme::load(dir.path(), &mut d).is_none());
+        assert!(Theme::load(dir.path(), Lang::En, &mut d).is_none());
         let first = d.iter().next().unwrap().clone();
         first
     }

@@ -24,6 +24,7 @@ pub(super) fn entity_pages(cx: &Ctx, e: usize) -> Result<Vec<Option<OutputFile>>
     let site = cx.site;
     let urls = &site.urls;
     let ent = &a.content.entities[e];
+    let lang = a.config.lang();
     let kind_label = a
         .config
         .kind(&ent.kind)
@@ -97,7 +98,7 @@ pub(super) fn entity_pages(cx: &Ctx, e: usize) -> Result<Vec<Option<OutputFile>>
                     .collect();
                 let mut item = json!({
                     "title": art.meta.title, "url": article_url, "date": art.meta.date.iso(),
-                    "date_display": art.meta.date.display(), "count": ms.len(),
+                    "date_display": art.meta.date.display(lang), "count": ms.len(),
                 });
                 item["snippets"] = Value::Array(snippets);
                 item

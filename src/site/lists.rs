@@ -132,6 +132,7 @@ fn years(cx: &Ctx) -> Vec<Value> {
             .or_default()
             .push(cx.summaries[i].clone());
     }
+    let lang = cx.a.config.lang();
     let mut years: Vec<Value> = Vec::new();
     let mut current: Option<(u16, Vec<Value>)> = None;
     let flush = |current: Option<(u16, Vec<Value>)>, years: &mut Vec<Value>| {
@@ -146,7 +147,8 @@ fn years(cx: &Ctx) -> Vec<Value> {
             flush(current.take(), &mut years);
             current = Some((y, Vec::new()));
         }
-        let name = crate::content::frontmatter::month_name(m);
+        // A heading: capitalised in every language.
+        let name = super::capitalise(lang.month(m));
         let mut month = json!({"month": m, "name": name});
         month["articles"] = Value::Array(arts);
         if let Some((_, ms)) = &mut current {

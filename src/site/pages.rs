@@ -113,7 +113,7 @@ fn summary(a: &Annotated, site: &Site, i: usize) -> Value {
         .collect();
     let mut v = json!({
         "title": art.meta.title, "slug": art.slug, "url": urls.article(&art.slug),
-        "date": art.meta.date.iso(), "date_display": art.meta.date.display(),
+        "date": art.meta.date.iso(), "date_display": art.meta.date.display(a.config.lang()),
         "summary": site.summaries[i], "authors": art.meta.authors,
     });
     v["tags"] = Value::Array(tags);
