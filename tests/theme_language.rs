@@ -69,6 +69,8 @@ fn a_spanish_site_gets_spanish_words() {
         "<h2>En este artículo</h2>",
         "<h3 class=\"kind-heading kind-person\">Personas <span class=\"count\">1</span></h3>",
         "<span class=\"count\">2 menciones</span>",
+        // Entity links' hover titles name the kind in the language.
+        "href=\"/sub/path/entities/ana/\" title=\"Persona — A minister\">",
         // A label written in config.toml stays as written.
         "<h3 class=\"kind-heading kind-place\">Sitios <span class=\"count\">1</span></h3>",
         "<nav class=\"prev-next\" aria-label=\"Artículo anterior y siguiente\">",

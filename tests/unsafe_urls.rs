@@ -125,3 +125,64 @@ fn front_matter_urls_left_unlinked_are_warned_about() {
         .page("entities/paris/index.html")
         .contains("https://paris.fr/"));
 }
+
+#[test]
+fn front_matter_urls_are_written_as_urls_carry_them() {
+    let site = Site::new()
+        .file(
+            "content/entities/places/lima.md",
+            "+++\nname = \"Lima\"\nsummary = \"City\"\nlinks = [\"https://example.org/a b\", \"https://example.org/\\\"q\\\"?a=1&b=<2>\"]\n+++\nAbout.\n",
+        )
+        .file(
+            "content/articles/a.md",
+            "+++\ntitle = \"A\"\ndate = 2025-01-01\nsource = \"https://example.org/x y?z=\\\"1\\\"\"\n+++\nIn Lima.\n",
+        )
+        .file(
+            "content/articles/b.md",
+            "+++\ntitle = \"B\"\ndate = 2025-01-02\nsource = \"The Times, 3 May\"\n+++\nText.\n",
+        );
+    let run = site.build(&[]);
+    run.assert_ok();
+    let entity = run.page("entities/lima/index.html");
+    let hrefs = attr_values(&entity, "href");
+    assert!(
+        hrefs.contains(&"https://example.org/a%20b".to_string()),
+        "{hrefs:?}"
+    );
+    assert!(
+        hrefs.contains(&"https://example.org/%22q%22?a=1&b=%3C2%3E".to_string()),
+        "{hrefs:?}"
+    );
+    let article = run.page("articles/a/index.html");
+    assert!(
+        attr_values(&article, "href").contains(&"https://example.org/x%20y?z=%221%22".to_string()),
+        "{article}"
+    );
+    // A source that is no URL is a citation, shown as written.
+    assert!(run
+        .page("articles/b/index.html")
+        .contains("The Times, 3 May"));
+}
+
+#[test]
+fn an_entity_of_a_kind_of_the_sites_own_is_named_by_its_key_in_hover_titles() {
+    let site = Site::empty()
+        .file(
+            "config.toml",
+            &format!(
+                "{CONFIG}[kinds]\norg_unit = {{ label = \"Org units\", folder = \"units\" }}\n"
+            ),
+        )
+        .file(
+            "content/entities/units/ops.md",
+            "+++\nname = \"Ops Desk\"\nsummary = \"A desk\"\n+++\nAbout.\n",
+        )
+        .file(
+            "content/articles/a.md",
+            &article("A", "2025-01-01", "The [[ops]] said."),
+        );
+    let run = site.build(&[]);
+    run.assert_ok();
+    let page = run.page("articles/a/index.html");
+    assert!(page.contains("title=\"Org unit — A desk\""), "{page}");
+}

@@ -165,7 +165,7 @@ pub fn annotate_site(
         .collect();
     diags.extend(entity_body_errors);
     let urls = Urls::new(&config.base_url, &config.base_path);
-    let entity_refs = site::entity_refs(&entities, &urls);
+    let entity_refs = site::entity_refs(&entities, &urls, config.lang());
 
     // What every article's rendering depends on besides its own files: the
     // entities (names, ids, kinds, summaries), the URLs and the settings.

@@ -102,6 +102,43 @@ pub fn encode_path(path: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
+/// A URL from front matter (`links`, `source`) as an `href` carries it:
+/// what no URL may hold as written (spaces, controls, `"`, `<`, `>`, `\`,
+/// `^`, `` ` ``, `{`, `|`, `}`, and a `%` that starts no escape) is
+/// percent-encoded, the rest kept, escapes already there too. Surrounding
+/// white space is dropped. `https://example.org/a b` →
+/// `https://example.org/a%20b`; a URL that is right is returned as it is.
+pub fn written_url(url: &str) -> Cow<'_, str> {
+    let url = url.trim();
+    let b = url.as_bytes();
+    let keep = |i: usize| {
+        let c = b[i];
+        match c {
+            b'%' => {
+                b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+                    && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
+            }
+            0..=0x20 | 0x7f | b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}' => {
+                false
+            }
+            _ => true,
+        }
+    };
+    if (0..b.len()).all(keep) {
+        return Cow::Borrowed(url);
+    }
+    let mut out = Vec::with_capacity(b.len() + 16);
+    for (i, &c) in b.iter().enumerate() {
+        if keep(i) {
+            out.push(c);
+        } else {
+            out.extend_from_slice(format!("%{c:02X}").as_bytes());
+        }
+    }
+    // Only ASCII bytes were replaced, by ASCII: still UTF-8.
+    Cow::Owned(String::from_utf8(out).unwrap_or_default())
+}
+
 /// `url` as the site writes it when published under `base_path` (`/`, or
 /// `/repo/` for `https://user.github.io/repo/`). A root-relative URL, one
 /// that starts with a single `/`, means "from the root of this site": it
@@ -142,6 +179,27 @@ pub fn under_base<'a>(url: &'a str, base_path: &str) -> Cow<'a, str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn front_matter_urls_are_written_as_urls_carry_them() {
+        assert_eq!(
+            written_url(" https://example.org/a b "),
+            "https://example.org/a%20b"
+        );
+        assert_eq!(
+            written_url("https://example.org/\"q\"?a=1&b=<2>|{x}"),
+            "https://example.org/%22q%22?a=1&b=%3C2%3E%7C%7Bx%7D"
+        );
+        assert_eq!(
+            written_url("https://x.org/100%/%41"),
+            "https://x.org/100%25/%41"
+        );
+        assert_eq!(written_url("https://x.org/año/"), "https://x.org/año/");
+        assert!(matches!(
+            written_url("https://x.org/a?b=c#d"),
+            Cow::Borrowed(_)
+        ));
+    }
 
     #[test]
     fn front_matter_urls_that_would_not_be_linked() {

@@ -368,7 +368,7 @@ static EN: Table = Table {
     first_day: "1",
     kinds: [
         ("person", "People", "Person"),
-        ("organization", "Organisations", "Organization"),
+        ("organization", "Organisations", "Organisation"),
         ("place", "Places", "Place"),
         ("event", "Events", "Event"),
         ("work", "Works", "Work"),

@@ -58,7 +58,14 @@ pub(super) fn article_page(cx: &Ctx, i: usize) -> Result<Option<OutputFile>, Dia
         let html = doc.html.unpack();
         article["content"] = Value::String(html.body);
         article["notes"] = Value::String(html.notes);
-        article["source"] = json!(art.meta.source.clone().unwrap_or_default());
+        // A URL is written as URLs carry it (the template links it); any
+        // other source is a citation, shown as written.
+        let source = art.meta.source.as_deref().unwrap_or_default();
+        let source = match crate::render::url::scheme(source).as_deref() {
+            Some("http" | "https") => crate::render::url::written_url(source),
+            _ => source.into(),
+        };
+        article["source"] = json!(source);
         article["entity_groups"] = Value::Array(groups);
         article["prev"] = cx.summaries.get(prev).cloned().unwrap_or(Value::Null);
         article["next"] = next.map_or(Value::Null, |n| cx.summaries[n].clone());

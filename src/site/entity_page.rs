@@ -35,11 +35,12 @@ pub(super) fn entity_pages(cx: &Ctx, e: usize) -> Result<Vec<Option<OutputFile>>
     let wikidata_ok = !wikidata.is_empty()
         && wikidata.starts_with('Q')
         && wikidata[1..].bytes().all(|b| b.is_ascii_digit());
-    let links: Vec<&String> = ent
+    let links: Vec<std::borrow::Cow<str>> = ent
         .meta
         .links
         .iter()
         .filter(|l| crate::render::url::safe_link(l))
+        .map(|l| crate::render::url::written_url(l))
         .collect();
     let entity = json!({
         "id": ent.id, "name": ent.meta.name, "kind": ent.kind, "kind_label": kind_label,

@@ -123,12 +123,22 @@ pub trait Sink: Sync {
     }
 }
 
-/// What a link to each entity needs (href, kind, hover title).
-pub fn entity_refs(entities: &[crate::content::Entity], urls: &Urls) -> Vec<EntityRef> {
+/// What a link to each entity needs (href, kind, hover title). The hover
+/// title names the kind as one of it, in the site's language (`Person`,
+/// `Persona`); a kind the theme has no word for by its key, read as words
+/// (`org_unit` → `Org unit`).
+pub fn entity_refs(
+    entities: &[crate::content::Entity],
+    urls: &Urls,
+    lang: crate::render::words::Lang,
+) -> Vec<EntityRef> {
     entities
         .iter()
         .map(|e| {
-            let kind = capitalise(&e.kind);
+            let kind = match lang.kind_one(&e.kind) {
+                Some(one) => one.to_string(),
+                None => capitalise(&e.kind.replace(['_', '-'], " ")),
+            };
             let title = if e.meta.summary.is_empty() {
                 kind
             } else {
