@@ -238,9 +238,48 @@ fn render_flow(doc: &AnnotatedDoc, fi: usize, cx: &Cx) -> String {
     for r in deferred {
         push_note_ref(&mut events, doc, r);
     }
+    // The body stands under the page's <h1>, notes under their <h2>.
+    outline(&mut events, if fi == 0 { 2 } else { 3 });
     let mut out = String::new();
     pulldown_cmark::html::push_html(&mut out, events.into_iter());
     out
+}
+
+/// Moves the headings of a flow to the levels a page's outline allows:
+/// the flow's highest becomes `top`, the others keep their distance from
+/// it but never go more than one level below the heading before them, nor
+/// below `<h6>`. Articles come from anywhere, and one whose first
+/// subheading is `###` under the page's `<h1>` (or that has a `#` of its
+/// own) made an outline with a gap, which HTML checkers report as an
+/// error.
+fn outline(events: &mut [Event], top: u8) {
+    use pulldown_cmark::HeadingLevel;
+    let level = |l: HeadingLevel| l as u8;
+    let Some(highest) = events
+        .iter()
+        .filter_map(|e| match e {
+            Event::Start(Tag::Heading { level: l, .. }) => Some(level(*l)),
+            _ => None,
+        })
+        .min()
+    else {
+        return;
+    };
+    let mut prev = top - 1;
+    let mut open = HeadingLevel::H6;
+    for e in events.iter_mut() {
+        match e {
+            Event::Start(Tag::Heading { level: l, .. }) => {
+                let wanted = i16::from(level(*l)) - i16::from(highest) + i16::from(top);
+                let n = wanted.clamp(i16::from(top), i16::from(prev) + 1).min(6) as u8;
+                prev = n;
+                open = HeadingLevel::try_from(usize::from(n)).unwrap_or(HeadingLevel::H6);
+                *l = open;
+            }
+            Event::End(TagEnd::Heading(l)) => *l = open,
+            _ => {}
+        }
+    }
 }
 
 fn push_note_ref(events: &mut Vec<Event>, doc: &AnnotatedDoc, r: usize) {
