@@ -172,3 +172,37 @@ fn raw_html_and_addresses_hold_no_mentions() {
     assert!(page[at..].contains(">Rubio</a> counts."), "{page}");
     assert!(page.contains("https://example.org/Rubio/page"), "{page}");
 }
+
+#[test]
+fn one_quote_linked_twice_to_one_entity_is_one_mention() {
+    // In the front matter and again in the sidecar: once two mentions, one
+    // anchor inside the other's link.
+    let s = site("first");
+    let ann = "[[annotations]]\nquote = \"the northern neighbour\"\nentity = \"us\"\n";
+    s.write(
+        "content/articles/other.md",
+        format!(
+            "+++\ntitle = \"Other\"\ndate = 2025-01-01\n\n{ann}+++\n\
+             Officials met the northern neighbour on Tuesday.\n"
+        )
+        .as_bytes(),
+    );
+    s.write(
+        "content/articles/other.annotations.toml",
+        format!("{ann}note = \"A second annotation may add its note.\"\n").as_bytes(),
+    );
+    let run = s.build(&[]);
+    run.assert_ok();
+    assert_eq!(mentions(&run)["us"]["other"], vec!["m-us-1"]);
+    let page = run.page("articles/other/index.html");
+    assert_eq!(page.matches("id=\"m-us-").count(), 1, "{page}");
+    assert!(!page.contains("class=\"mention\""), "{page}");
+    assert!(
+        page.contains("the northern neighbour</a><sup class=\"footnote-ref\" id=\"fnref-1\">"),
+        "{page}"
+    );
+    assert!(
+        page.contains("A second annotation may add its note."),
+        "{page}"
+    );
+}

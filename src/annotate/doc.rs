@@ -140,6 +140,35 @@ pub struct Flow {
     /// the items. For a reference link (`[x][ref]`) it is the URL of its
     /// definition; should the source not read as expected, the link itself.
     pub urls: Vec<(usize, usize)>,
+    /// Where the text of each text item of a heading is written, for
+    /// messages about names in headings: runs sorted by item and offset.
+    pub heading_src: Vec<SrcRun>,
+}
+
+/// From byte `at` of the text of item `item` on, the text is written at
+/// byte `src` of the file: byte for byte if `literal`, else (an entity, an
+/// escape) all of it stands at `src`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SrcRun {
+    pub item: usize,
+    pub at: usize,
+    pub src: usize,
+    pub literal: bool,
+}
+
+impl Flow {
+    /// Where byte `raw` of the text of heading item `item` is written in
+    /// the file, if known.
+    pub fn heading_src_of(&self, item: usize, raw: usize) -> Option<usize> {
+        let i = self
+            .heading_src
+            .partition_point(|r| (r.item, r.at) <= (item, raw));
+        let r = self.heading_src.get(i.checked_sub(1)?)?;
+        (r.item == item).then(|| match r.literal {
+            true => r.src + (raw - r.at),
+            false => r.src,
+        })
+    }
 }
 
 /// What parsing a Markdown text gives.
@@ -833,6 +862,9 @@ impl<'s> Builder<'s> {
         let mut marks: Vec<(usize, Mark)> = Vec::new();
         let mut atoms: Vec<Atom> = Vec::new();
         let mut image = self.image;
+        // Inside an autolink (`<https://x.org/[[a]]>`): its text is its URL,
+        // brackets and all.
+        let mut autolink = false;
         let mut prev_end = None;
         let mut elements = 0u32;
         let paired = paired_html(&run);
@@ -851,6 +883,10 @@ impl<'s> Builder<'s> {
                 match ev {
                     Event::Start(Tag::Image { .. }) => image += 1,
                     Event::End(TagEnd::Image) => image = image.saturating_sub(1),
+                    Event::Start(Tag::Link { link_type, .. }) => {
+                        autolink = matches!(link_type, LinkType::Autolink | LinkType::Email)
+                    }
+                    Event::End(TagEnd::Link) => autolink = false,
                     _ => {}
                 }
                 marks.push((v.len(), Mark::of(ev)));
@@ -870,7 +906,7 @@ impl<'s> Builder<'s> {
                 v: at,
                 src: range.start,
                 literal,
-                syntax: literal && image == 0,
+                syntax: literal && image == 0 && !autolink,
                 escaped,
                 image: literal && image > 0,
                 html,
@@ -977,12 +1013,12 @@ impl<'s> Builder<'s> {
                     let mut pos = r.start;
                     while pos < r.end {
                         let Some(l) = links.get(li) else {
-                            self.text(&v[pos..r.end], ctx);
+                            self.text_from(&v, pos..r.end, ctx, &pieces);
                             break;
                         };
                         if pos < l.ls {
                             let e = l.ls.min(r.end);
-                            self.text(&v[pos..e], ctx);
+                            self.text_from(&v, pos..e, ctx, &pieces);
                             pos = e;
                             continue;
                         }
@@ -1001,7 +1037,7 @@ impl<'s> Builder<'s> {
                         }
                         if pos < l.se {
                             let e = l.se.min(r.end);
-                            self.text(&v[pos..e], shown_ctx);
+                            self.text_from(&v, pos..e, shown_ctx, &pieces);
                             pos = e;
                             continue;
                         }
@@ -1060,6 +1096,32 @@ impl<'s> Builder<'s> {
             // One message a description; and it is read once.
             from = q + 2 + end;
         }
+    }
+
+    /// Pushes bytes `r` of the run's text `v` as a text item; in a
+    /// heading, records where they are written (see [`Flow::heading_src`]).
+    fn text_from(&mut self, v: &str, r: Range<usize>, ctx: TextCtx, pieces: &[Piece]) {
+        if r.is_empty() {
+            return;
+        }
+        if ctx.heading {
+            let item = self.flow.items.len();
+            let first = pieces.partition_point(|p| p.v <= r.start).saturating_sub(1);
+            for p in pieces[first..].iter().take_while(|p| p.v < r.end) {
+                let from = p.v.max(r.start);
+                let src = match p.literal {
+                    true => p.src + (from - p.v),
+                    false => p.src,
+                };
+                self.flow.heading_src.push(SrcRun {
+                    item,
+                    at: from - r.start,
+                    src: self.base + src,
+                    literal: p.literal,
+                });
+            }
+        }
+        self.text(&v[r], ctx);
     }
 
     fn text(&mut self, text: &str, ctx: TextCtx) {
@@ -1678,6 +1740,24 @@ mod tests {
         let note = url_places(src, 100, &p.footnotes[0].2);
         assert!(note[0].starts_with("/note/)"), "{note:?}");
         assert!(note[1].starts_with("/r/>"), "{note:?}");
+    }
+
+    #[test]
+    fn brackets_in_an_autolink_are_its_url() {
+        // Once a link to `rubio` shown in the middle of the address, whose
+        // `href` kept the brackets.
+        let src = "Mail <mailto:a@[[rubio]].org> or <https://x.org/[[a]]/> and [[b]].\n";
+        let p = parse(src, 0);
+        assert!(
+            p.errors.is_empty() && p.warnings.is_empty(),
+            "{:?}",
+            p.errors
+        );
+        assert_eq!(targets(&p), vec![("b", src.find("[[b").unwrap())]);
+        assert_eq!(
+            texts(&p.body),
+            vec!["Mail mailto:a@[[rubio]].org or https://x.org/[[a]]/ and b."]
+        );
     }
 
     #[test]

@@ -131,6 +131,11 @@ impl EntityIndex {
         self.ids.is_empty()
     }
 
+    /// The id of entity `e`.
+    pub fn id(&self, e: EntityId) -> &str {
+        &self.ids[e as usize]
+    }
+
     pub fn by_id(&self, id: &str) -> Option<EntityId> {
         self.by_id.get(id).copied()
     }

@@ -189,8 +189,20 @@ pub fn annotate(
     settings: &Settings,
     diags: &mut Vec<Diagnostic>,
 ) -> AnnotatedDoc {
-    let body = &file.text[body_offset..];
-    let parsed = doc::parse(body, body_offset);
+    annotate_range(file, body_offset..file.text.len(), index, settings, diags)
+}
+
+/// Annotates the Markdown at bytes `body` of `file` (the note of an
+/// annotation, read in place in its TOML file: messages give the file's own
+/// lines, whole).
+fn annotate_range(
+    file: &Source,
+    body: std::ops::Range<usize>,
+    index: &EntityIndex,
+    settings: &Settings,
+    diags: &mut Vec<Diagnostic>,
+) -> AnnotatedDoc {
+    let parsed = doc::parse(&file.text[body.clone()], body.start);
     let mut d = AnnotatedDoc::default();
     let mut note_of_label: HashMap<String, usize> = HashMap::new();
 
@@ -282,11 +294,12 @@ pub fn annotate(
             link_mentions(&mut d, fi);
         }
         let before = d.flows.len();
-        place::standoff_pass(&mut d, file, index, settings, diags);
+        let link_at: Vec<usize> = links.iter().map(|l| l.offset).collect();
+        place::standoff_pass(&mut d, file, &link_at, index, settings, diags);
         for fi in before..d.flows.len() {
             link_mentions(&mut d, fi);
         }
-        place::name_pass(&mut d, index, diags, file, body_offset);
+        place::name_pass(&mut d, index, diags, file);
     }
     order::number(
         &mut d,

@@ -24,8 +24,16 @@ pub type Hit = (usize, usize, usize);
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Found {
     One(Hit),
+    /// The quote is empty, or only white space.
+    Empty,
     None {
         closest: Option<String>,
+    },
+    /// The quote is in no one block, but runs from one block into the next
+    /// (a paragraph into the next, a list item into the next...): where it
+    /// was first found, the border between blocks shown as `¶`.
+    Across {
+        context: String,
     },
     /// The quote is there, but no occurrence has the given prefix/suffix.
     NotWithContext {
@@ -169,6 +177,12 @@ fn locate(blocks: &[Block], queries: &[Query], few: usize) -> Vec<Found> {
             .map(|&(b, s, e)| context(&blocks[b].text, s, e))
             .collect::<Vec<_>>()
     };
+    // Quotes found in no block may be found across blocks: one pass over
+    // the text for all of them.
+    let missing: Vec<usize> = (0..quotes.len())
+        .filter(|&q| by_quote[q].count == 0)
+        .collect();
+    let across = across_blocks(blocks, &quotes, &missing);
     // The closest passage costs a pass over the text: once per quote, over
     // words split once.
     let mut closest_of: Vec<Option<Option<String>>> = vec![None; quotes.len()];
@@ -177,8 +191,13 @@ fn locate(blocks: &[Block], queries: &[Query], few: usize) -> Vec<Found> {
         .into_iter()
         .map(|q| {
             let Some((quote, key)) = q else {
-                return Found::None { closest: None };
+                return Found::Empty;
             };
+            if let Some(context) = &across[quote] {
+                return Found::Across {
+                    context: context.clone(),
+                };
+            }
             let unfiltered = &by_quote[quote];
             let hits = key.map_or(unfiltered, |k| &by_key[k]);
             match hits.count {
@@ -204,6 +223,65 @@ fn locate(blocks: &[Block], queries: &[Query], few: usize) -> Vec<Found> {
             }
         })
         .collect()
+}
+
+/// For each of the quotes `missing` (found in no block), where it is first
+/// found in the text of all blocks joined by spaces, if anywhere: it then
+/// runs from one block into another. By one automaton over the joined text,
+/// built only when some quote is missing; `None` for every other quote.
+fn across_blocks(blocks: &[Block], quotes: &[String], missing: &[usize]) -> Vec<Option<String>> {
+    let mut out = vec![None; quotes.len()];
+    if missing.is_empty() || blocks.len() < 2 {
+        return out;
+    }
+    // The joined text, and where each block starts in it.
+    let mut joined = String::new();
+    let mut starts = Vec::with_capacity(blocks.len());
+    for b in blocks {
+        if !joined.is_empty() {
+            joined.push(' ');
+        }
+        starts.push(joined.len());
+        joined.push_str(&b.text);
+    }
+    let patterns: Vec<&str> = missing.iter().map(|&q| quotes[q].as_str()).collect();
+    let Ok(ac) = AhoCorasick::builder()
+        .match_kind(MatchKind::Standard)
+        .build(&patterns)
+    else {
+        return out;
+    };
+    let mut left = missing.len();
+    // Matches come by their end, so each quote's first is its leftmost.
+    for m in ac.find_overlapping_iter(&joined) {
+        let q = missing[m.pattern().as_usize()];
+        if out[q].is_some() {
+            continue;
+        }
+        out[q] = Some(across_context(blocks, &starts, m.start(), m.end()));
+        left -= 1;
+        if left == 0 {
+            break;
+        }
+    }
+    out
+}
+
+/// `…words [end of one ¶ start of the next] words…`: bytes `s..e` of the
+/// blocks joined by spaces (block `i` from `starts[i]`), for messages.
+fn across_context(blocks: &[Block], starts: &[usize], s: usize, e: usize) -> String {
+    let block_of = |p: usize| starts.partition_point(|&x| x <= p).saturating_sub(1);
+    let (first, last) = (block_of(s), block_of(e - 1));
+    let (a, b) = (s - starts[first], e - starts[last]);
+    let (before, _, _) = super::snippet::around(&blocks[first].text, a, a, 30);
+    let (_, _, after) = super::snippet::around(&blocks[last].text, b, b, 30);
+    let mut parts = Vec::new();
+    for (i, block) in blocks.iter().enumerate().take(last + 1).skip(first) {
+        let from = if i == first { a } else { 0 };
+        let to = if i == last { b } else { block.text.len() };
+        parts.push(block.text[from.min(to)..to].trim());
+    }
+    format!("{before}[{}]{after}", parts.join(" ¶ "))
 }
 
 /// Whether every run of white space in `t` is one plain space, as in a

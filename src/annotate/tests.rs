@@ -19,6 +19,7 @@ fn entity(id: &str, name: &str, aliases: &[&str]) -> Entity {
 struct Out {
     html: String,
     errors: Vec<String>,
+    warnings: Vec<String>,
     doc: super::AnnotatedDoc,
 }
 
@@ -78,7 +79,29 @@ fn run(md: &str, annotations: &str, autolink: Autolink) -> Out {
             .filter(|d| d.is_error())
             .map(|d| d.message.clone())
             .collect(),
+        warnings: diags
+            .iter()
+            .filter(|d| !d.is_error())
+            .map(|d| d.message.clone())
+            .collect(),
     }
+}
+
+/// The anchors of the mentions of `o`, in reading order (n > 0).
+fn anchors(o: &Out) -> Vec<String> {
+    let ids = ["marco-rubio", "el-mayo", "us"];
+    let mut v: Vec<(usize, usize, usize, String)> = o
+        .doc
+        .mentions
+        .iter()
+        .filter(|m| m.n > 0)
+        .map(|m| {
+            let id = format!("m-{}-{}", ids[m.entity as usize], m.n);
+            (m.flow, m.block, m.start, id)
+        })
+        .collect();
+    v.sort();
+    v.into_iter().map(|x| x.3).collect()
 }
 
 /// Every tag closes in the order it opened; no `<a>` inside an `<a>`.
@@ -271,6 +294,220 @@ fn overlapping_annotations_are_an_error() {
     );
     assert_eq!(o.errors.len(), 1, "{:?}", o.errors);
     assert!(o.errors[0].contains("overlaps"), "{:?}", o.errors);
+}
+
+#[test]
+fn two_annotations_linking_one_quote_to_one_entity_are_one_mention() {
+    // Once two mentions, one anchor inside the other's link.
+    let ann = "[[annotations]]\nquote = \"the northern neighbour\"\nentity = \"us\"\n";
+    let o = run(
+        "Officials met the northern neighbour on Tuesday.\n",
+        &format!("{ann}{ann}note = \"Said twice.\"\n"),
+        Autolink::First,
+    );
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    assert_eq!(anchors(&o), vec!["m-us-1"]);
+    assert!(
+        o.html.contains(
+            "met <a class=\"entity entity-person\" id=\"m-us-1\" href=\"/e/us/\" title=\"t\">\
+             the northern neighbour</a><sup class=\"footnote-ref\" id=\"fnref-1\">"
+        ),
+        "{}",
+        o.html
+    );
+    assert!(!o.html.contains("class=\"mention\""), "{}", o.html);
+}
+
+#[test]
+fn one_text_cannot_link_to_two_entities_nor_nest_entity_quotes() {
+    let o = run(
+        "Officials met Marco Rubio and the envoy today.\n",
+        concat!(
+            "[[annotations]]\nquote = \"the envoy\"\nentity = \"us\"\n",
+            "[[annotations]]\nquote = \"the envoy\"\nentity = \"marco-rubio\"\nnote = \"N.\"\n",
+            "[[annotations]]\nquote = \"Marco Rubio and the envoy\"\nentity = \"el-mayo\"\n",
+            "[[annotations]]\nquote = \"met Marco Rubio\"\nentity = \"us\"\n",
+            "[[annotations]]\nquote = \"Rubio\"\nentity = \"marco-rubio\"\n",
+        ),
+        Autolink::First,
+    );
+    assert_eq!(
+        o.errors,
+        vec![
+            "annotation #2: quote \"the envoy\" is also the quote of annotation #1, which links \
+             it to `us`: one text cannot link to two entities (`marco-rubio` here)",
+            "annotation #3: quote \"Marco Rubio and the envoy\" holds the quote \"the envoy\" \
+             of annotation #1, which links it to `us`: an entity link cannot hold another",
+            "annotation #5: quote \"Rubio\" lies inside the quote \"met Marco Rubio\" of \
+             annotation #4, which links it to `us`: an entity link cannot hold another",
+        ]
+    );
+    // The name inside #4 is no mention of its own.
+    assert_eq!(anchors(&o), vec!["m-us-1", "m-us-2"]);
+    // The note of #2 is still read (and its errors would be reported).
+    assert!(
+        o.html
+            .contains("the envoy</a><sup class=\"footnote-ref\" id=\"fnref-1\">"),
+        "{}",
+        o.html
+    );
+}
+
+#[test]
+fn an_entity_quote_over_an_entity_link_is_an_error_unless_it_repeats_it() {
+    let md = "Officials from [[us|the north]] said yes. Then [[us|the country]] answered \
+              and [[marco-rubio|Rubio]] too. Nothing but [[us|the US]] here.\n";
+    let o = run(
+        md,
+        concat!(
+            // The same entity over the same text: the link's mention, and
+            // the note after it.
+            "[[annotations]]\nquote = \"the north\"\nentity = \"us\"\nnote = \"N.\"\n",
+            "[[annotations]]\nquote = \"the country\"\nentity = \"marco-rubio\"\n",
+            "[[annotations]]\nquote = \"and Rubio too\"\nentity = \"marco-rubio\"\n",
+            "[[annotations]]\nquote = \"US\"\nentity = \"us\"\n",
+            "[[annotations]]\nquote = \"the north said\"\nentity = \"us\"\n",
+        ),
+        Autolink::First,
+    );
+    let to = |s: &str| md.find(s).unwrap() + 1;
+    assert_eq!(
+        o.errors,
+        vec![
+            format!(
+                "annotation #2: quote \"the country\" is the shown text of the entity link at \
+                 a.md:1:{}, which links to `us`: one text cannot link to two entities \
+                 (`marco-rubio` here); leave out `entity`, or the link",
+                to("[[us|the country")
+            ),
+            format!(
+                "annotation #3: quote \"and Rubio too\" holds the entity link shown as \"Rubio\" \
+                 at a.md:1:{}, which links to `marco-rubio`: an entity link cannot hold \
+                 another; quote the text beside it, or all of its shown text",
+                to("[[marco-rubio")
+            ),
+            format!(
+                "annotation #4: quote \"US\" lies inside the entity link shown as \"the US\" at \
+                 a.md:1:{}, which links to `us`: an entity link cannot hold another; quote all \
+                 of its shown text, or leave out `entity`",
+                to("[[us|the US")
+            ),
+            "annotation #5: quote \"the north said\" holds the entity link shown as \
+             \"the north\" at a.md:1:16, which links to `us`: an entity link cannot hold \
+             another; quote the text beside it, or all of its shown text"
+                .to_string(),
+        ]
+    );
+    assert_eq!(
+        anchors(&o),
+        vec!["m-us-1", "m-us-2", "m-marco-rubio-1", "m-us-3"]
+    );
+    assert!(
+        o.html
+            .contains("id=\"m-us-1\" href=\"/e/us/\" title=\"t\">the north</a><sup"),
+        "{}",
+        o.html
+    );
+}
+
+#[test]
+fn an_entity_quote_in_a_markdown_link_is_a_mention_not_a_link() {
+    // As `[see [[marco-rubio|him]] here](url)` is: a link cannot hold one.
+    let md = "Link [to the secretary Rubio](https://x.org/) and [here](https://y.org/) now.\n";
+    let o = run(
+        md,
+        "[[annotations]]\nquote = \"secretary Rubio\"\nentity = \"marco-rubio\"\n",
+        Autolink::First,
+    );
+    assert!(o.errors.is_empty(), "{:?}", o.errors);
+    assert_eq!(
+        o.warnings,
+        vec![
+            "annotation #1: quote \"secretary Rubio\" is inside a link, so it is counted as a \
+             mention of `marco-rubio` but not linked (a link cannot hold another)"
+        ]
+    );
+    assert!(
+        o.html.contains(
+            "<a href=\"https://x.org/\">to the <span class=\"mention\" id=\"m-marco-rubio-1\">\
+             secretary Rubio</span></a>"
+        ),
+        "{}",
+        o.html
+    );
+    // Holding a link, or part of one, is an error, and no mention.
+    let o = run(
+        md,
+        concat!(
+            "[[annotations]]\nquote = \"Link to the\"\nentity = \"marco-rubio\"\n",
+            "[[annotations]]\nquote = \"and here now\"\nentity = \"us\"\n",
+            "[[annotations]]\nquote = \"and here\"\nnote = \"A note may hold one.\"\n",
+        ),
+        Autolink::First,
+    );
+    assert_eq!(
+        o.errors,
+        vec![
+            "annotation #1: quote \"Link to the\" partly overlaps the link shown as \
+             \"to the secretary Rubio\": an entity link cannot hold a link; quote the text \
+             beside the link, or text within it",
+            "annotation #2: quote \"and here now\" holds the link shown as \"here\": an entity \
+             link cannot hold a link; quote the text beside the link, or text within it",
+        ]
+    );
+    assert!(anchors(&o).is_empty(), "{:?}", anchors(&o));
+}
+
+#[test]
+fn empty_quotes_and_notes_and_quotes_across_paragraphs_are_errors() {
+    let o = run(
+        "First paragraph ends here.\n\nSecond one.\n\n- an item\n- next item\n",
+        concat!(
+            "[[annotations]]\nquote = \"\"\nnote = \"N.\"\n",
+            "[[annotations]]\nquote = \" \\n \"\nentity = \"us\"\n",
+            "[[annotations]]\nquote = \"Second one\"\nnote = \" \\n\"\nentity = \"us\"\n",
+            "[[annotations]]\nquote = \"ends here. Second\"\nentity = \"us\"\n",
+            "[[annotations]]\nquote = \"an item next\"\nnote = \"N.\"\n",
+            "[[annotations]]\nquote = \"Second onee\"\nnote = \"N.\"\n",
+        ),
+        Autolink::First,
+    );
+    let empty = "empty quote: write the text to annotate, as the article shows it";
+    let across = "into the next: a quote must stay within one paragraph, list item or table cell";
+    assert_eq!(o.errors.len(), 6, "{:?}", o.errors);
+    assert_eq!(o.errors[0], format!("annotation #1: {empty}"));
+    assert_eq!(o.errors[1], format!("annotation #2: {empty}"));
+    assert_eq!(
+        o.errors[2],
+        "annotation #3: empty note: write the note's text, or leave out `note`"
+    );
+    assert_eq!(
+        o.errors[3],
+        format!("annotation #4: quote \"ends here. Second\" runs from one paragraph, list item or table cell of a.md {across}")
+    );
+    assert!(o.errors[4].ends_with(across), "{:?}", o.errors[4]);
+    assert!(
+        o.errors[5].ends_with("is not in the text of a.md"),
+        "{:?}",
+        o.errors[5]
+    );
+    // The entity of the annotation with an empty note still links.
+    assert_eq!(anchors(&o), vec!["m-us-1"]);
+    assert!(!o.html.contains("footnote"), "{}", o.html);
+}
+
+#[test]
+fn names_in_headings_are_warned_about_unless_an_annotation_links_them() {
+    let o = run(
+        "# Rubio and the US\n\nText.\n",
+        "[[annotations]]\nquote = \"the US\"\nentity = \"us\"\n",
+        Autolink::First,
+    );
+    assert_eq!(
+        o.warnings,
+        vec!["heading names \"Rubio\": names in headings are not linked or counted"]
+    );
+    assert_eq!(anchors(&o), vec!["m-us-1"]);
 }
 
 #[test]
@@ -628,7 +865,7 @@ mod standoff_together {
                 at(&b, 0, "Mexico City"),
                 at(&b, 1, "Washington"),
                 at(&b, 0, "Sheinbaum"),
-                Found::None { closest: None },
+                Found::Empty,
             ]
         );
     }
@@ -753,6 +990,45 @@ mod standoff_together {
             found,
             vec![closest.clone(), closest, Found::None { closest: None }]
         );
+    }
+
+    #[test]
+    fn a_quote_found_only_across_blocks_says_so() {
+        let b = blocks(
+            "# The envoy\n\nmet Rubio. He left.\n\n- one item\n- two items\n\n\
+             | a | b |\n|---|---|\n| left cell | right cell |\n",
+        );
+        let found = all(
+            &b,
+            &[
+                q("envoy met Rubio", None, None),
+                q("He left. one item two", Some("Rubio."), None),
+                q("left cell right", None, None),
+                q("one item", None, None),
+                q("items a", None, None),
+                q("nowhere at all", None, None),
+            ],
+        );
+        let across = |c: &str| Found::Across { context: c.into() };
+        assert_eq!(
+            found,
+            vec![
+                across("The [envoy ¶ met Rubio]. He left."),
+                across("met Rubio. [He left. ¶ one item ¶ two] items"),
+                across("[left cell ¶ right] cell"),
+                at(&b, 2, "one item"),
+                across("two [items ¶ a]"),
+                Found::None { closest: None },
+            ]
+        );
+        // Many quotes, by the automaton: the same answers.
+        let many: Vec<String> = (0..40).map(|i| format!("word{i}")).collect();
+        let mut queries: Vec<Query> = many.iter().map(|w| q(w, None, None)).collect();
+        queries.push(q("Rubio. He", None, None));
+        queries.push(q("left. one", None, None));
+        let found = all(&b, &queries);
+        assert_eq!(found[40], at(&b, 1, "Rubio. He"));
+        assert_eq!(found[41], across("met Rubio. He [left. ¶ one] item"));
     }
 
     #[test]

@@ -1,9 +1,9 @@
 //! A file read from the site: its path as shown to the user and its text.
 
 use super::nfc::{to_nfc, OffsetMap};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, Severity};
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 #[derive(Debug)]
 pub struct SourceFile {
@@ -13,6 +13,11 @@ pub struct SourceFile {
     pub text: String,
     /// The text as written, when it was not NFC: messages point into it.
     written: Option<Box<(String, OffsetMap)>>,
+    /// Where each line of the text as written starts, found for the first
+    /// message about the file: each message then reads its own line only,
+    /// not the file up to it, and thousands of messages about one file (a
+    /// name in each of its headings) stay linear.
+    lines: OnceLock<Vec<usize>>,
 }
 
 pub type Source = Arc<SourceFile>;
@@ -38,6 +43,7 @@ impl SourceFile {
             path: path.into(),
             text: text.into(),
             written: None,
+            lines: OnceLock::new(),
         }
     }
 
@@ -58,6 +64,7 @@ impl SourceFile {
                     path: rel.to_path_buf(),
                     text,
                     written,
+                    lines: OnceLock::new(),
                 }))
             }
             Err(e) => {
@@ -73,16 +80,6 @@ impl SourceFile {
         }
     }
 
-    /// The file's first `end` bytes, positions and messages unchanged: for
-    /// reading a piece of it in place (Markdown in a TOML string).
-    pub fn prefix(&self, end: usize) -> SourceFile {
-        SourceFile {
-            path: self.path.clone(),
-            text: self.text[..end].to_string(),
-            written: self.written.clone(),
-        }
-    }
-
     /// The text as written and where `offset` of [`Self::text`] stands in it.
     fn as_written(&self, offset: usize) -> (&str, usize) {
         match &self.written {
@@ -92,13 +89,33 @@ impl SourceFile {
     }
 
     pub fn error(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
-        let (text, at) = self.as_written(offset);
-        Diagnostic::error_at(&self.path, text, at, message)
+        self.diagnostic(Severity::Error, offset, message)
     }
 
     pub fn warning(&self, offset: usize, message: impl Into<String>) -> Diagnostic {
+        self.diagnostic(Severity::Warning, offset, message)
+    }
+
+    /// A message at byte `offset` of the text, located in its line of the
+    /// text as written.
+    fn diagnostic(
+        &self,
+        severity: Severity,
+        offset: usize,
+        message: impl Into<String>,
+    ) -> Diagnostic {
         let (text, at) = self.as_written(offset);
-        Diagnostic::warning_at(&self.path, text, at, message)
+        let at = at.min(text.len());
+        let starts = self.lines.get_or_init(|| {
+            std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect()
+        });
+        let line = starts.partition_point(|&s| s <= at).saturating_sub(1);
+        let from = starts[line];
+        let mut d = Diagnostic::at(severity, &self.path, &text[from..], at - from, message);
+        d.line += line;
+        d
     }
 }
 
@@ -138,6 +155,38 @@ mod tests {
         assert_eq!((d.line, d.column), (4, 15), "{d:?}");
         let plain = SourceFile::from_bytes(Path::new("b.md"), b"x [[y]]".to_vec()).unwrap();
         assert!(plain.written.is_none());
+    }
+
+    #[test]
+    fn messages_give_the_line_and_column_of_any_place() {
+        let f = SourceFile::from_bytes(
+            Path::new("c.md"),
+            "a\r\nbé c\n\ne\u{301}e\nlast".as_bytes().to_vec(),
+        )
+        .unwrap();
+        let at = |offset: usize| {
+            let d = f.warning(offset, "m");
+            (d.line, d.column, d.line_text)
+        };
+        assert_eq!(at(0), (1, 1, "a".to_string()));
+        assert_eq!(at(1), (1, 2, "a".to_string()));
+        assert_eq!(at(3), (2, 1, "bé c".to_string()));
+        // Inside the `é`: at it.
+        assert_eq!(at(5), (2, 2, "bé c".to_string()));
+        assert_eq!(at(7), (2, 4, "bé c".to_string()));
+        assert_eq!(at(9), (3, 1, String::new()));
+        // `é` here is `e` and an accent as written: `e` is at column 3.
+        let e = f.text.find("ée").unwrap() + "é".len();
+        assert_eq!(at(e), (4, 3, "e\u{301}e".to_string()));
+        assert_eq!(at(f.text.len() + 5), (5, 5, "last".to_string()));
+        let first = f.error(f.text.len() - 1, "m");
+        assert_eq!((first.line, first.column), (5, 4));
+        // Everywhere as the whole text read from its start says.
+        for offset in 0..f.text.len() + 2 {
+            let (text, raw) = f.as_written(offset);
+            let whole = Diagnostic::warning_at(&f.path, text, raw, "m");
+            assert_eq!(f.warning(offset, "m"), whole, "at {offset}");
+        }
     }
 
     #[test]
