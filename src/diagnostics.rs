@@ -26,8 +26,13 @@ pub struct Diagnostic {
     /// 1-based column, counted in characters.
     pub column: usize,
     pub message: String,
-    /// The text of the offending line, without its line break.
+    /// The text of the offending line, without its line break; of a very
+    /// long line, only the part around the column ([`STORED_AROUND`]).
     pub line_text: String,
+    /// How many characters of the line come before `line_text` (0 unless
+    /// a very long line was cut). A `u32` keeps a `Diagnostic` small
+    /// enough to return in a `Result`.
+    pub line_from: u32,
     /// Extra hints, printed after the line.
     pub notes: Vec<String>,
 }
@@ -42,6 +47,7 @@ impl Diagnostic {
         message: impl Into<String>,
     ) -> Self {
         let (line, column, line_text) = locate(text, offset);
+        let (line_text, line_from) = around_column(line_text, column - 1);
         Diagnostic {
             severity,
             path: path.to_path_buf(),
@@ -49,6 +55,7 @@ impl Diagnostic {
             column,
             message: message.into(),
             line_text: line_text.to_string(),
+            line_from,
             notes: Vec::new(),
         }
     }
@@ -62,6 +69,7 @@ impl Diagnostic {
             column: 0,
             message: message.into(),
             line_text: String::new(),
+            line_from: 0,
             notes: Vec::new(),
         }
     }
@@ -82,6 +90,33 @@ impl Diagnostic {
     pub fn is_error(&self) -> bool {
         self.severity == Severity::Error
     }
+}
+
+/// Bytes of a line kept on each side of the column when the line is longer
+/// than four times that: messages show [`LINE_WINDOW`] characters of it at
+/// most, and one paragraph of a pasted article is one line, which a
+/// message per link in it (thousands) copied whole, gigabytes in all.
+pub const STORED_AROUND: usize = 1024;
+
+/// The part of `line` a diagnostic keeps for the character at index `col`
+/// (0-based, in characters), and how many characters precede that part.
+/// Cut where the window shown ([`window`]) never reaches: over
+/// [`STORED_AROUND`] bytes is over `LINE_WINDOW / 2` characters.
+fn around_column(line: &str, col: usize) -> (&str, u32) {
+    if line.len() <= 4 * STORED_AROUND {
+        return (line, 0);
+    }
+    let at = line.char_indices().nth(col).map_or(line.len(), |(b, _)| b);
+    let mut from = at.saturating_sub(STORED_AROUND);
+    while !line.is_char_boundary(from) {
+        from += 1;
+    }
+    let mut to = (at + STORED_AROUND).min(line.len());
+    while !line.is_char_boundary(to) {
+        to -= 1;
+    }
+    let before = col - line[from..at].chars().count();
+    (&line[from..to], u32::try_from(before).unwrap_or(u32::MAX))
 }
 
 /// Line (1-based), column (1-based, in characters) and the line's text for a
@@ -116,7 +151,11 @@ impl fmt::Display for Diagnostic {
             )?;
             let gutter = self.line.to_string();
             let pad = " ".repeat(gutter.len());
-            let (shown, caret) = window(&self.line_text, self.column.saturating_sub(1));
+            let col = self
+                .column
+                .saturating_sub(1)
+                .saturating_sub(self.line_from as usize);
+            let (shown, caret) = window(&self.line_text, col);
             writeln!(f, "{pad} |")?;
             writeln!(f, "{gutter} | {shown}")?;
             writeln!(f, "{pad} | {}^", " ".repeat(display_width(&shown, caret)))?;
@@ -291,6 +330,40 @@ mod tests {
         assert_eq!(report.matches("left out").count(), 1, "{report}");
         assert!(report.ends_with("0 errors, 1 warning\n"), "{report}");
         assert_eq!(d.warning_count(), 1);
+    }
+
+    #[test]
+    fn a_very_long_line_is_kept_around_the_column_and_shown_as_if_whole() {
+        // One paragraph of a pasted article is one line: thousands of
+        // messages on it must not each copy it whole.
+        let line: String = (0..3000).map(|i| format!("w{i}é ")).collect();
+        let text = format!("first\n{line}\nlast\n");
+        for col in [
+            0,
+            5,
+            60,
+            700,
+            5000,
+            line.chars().count() - 3,
+            line.chars().count(),
+        ] {
+            let offset = 6 + line.char_indices().nth(col).map_or(line.len(), |(b, _)| b);
+            let d = Diagnostic::warning_at(Path::new("a.md"), &text, offset, "m");
+            assert_eq!((d.line, d.column), (2, col + 1));
+            assert!(
+                d.line_text.len() <= 2 * STORED_AROUND,
+                "{}",
+                d.line_text.len()
+            );
+            let shown = d.to_string();
+            let (whole, caret) = window(&line, col);
+            let expected = format!(
+                "a.md:2:{}: warning: m\n  |\n2 | {whole}\n  | {}^\n",
+                col + 1,
+                " ".repeat(display_width(&whole, caret))
+            );
+            assert_eq!(shown, expected, "at column {col}");
+        }
     }
 
     #[test]

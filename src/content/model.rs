@@ -57,6 +57,7 @@ impl Located {
             column: self.column,
             message: message.into(),
             line_text: self.line_text.clone(),
+            line_from: 0,
             notes: Vec::new(),
         }
     }
