@@ -121,23 +121,11 @@ impl SourceFile {
 
 /// Replaces control characters other than tab, line feed and carriage
 /// return (C0, DEL, C1: a vertical tab is Word's soft line break, a NUL
-/// comes with a bad paste) by spaces, byte for byte, so that positions in
-/// the file stay where they were. Left in, they made the feed invalid XML
-/// and the pages invalid HTML.
+/// comes with a bad paste) and noncharacters by spaces, byte for byte, so
+/// that positions in the file stay where they were. Left in, they made the
+/// feed invalid XML and the pages invalid HTML.
 pub fn blank_controls(text: &mut String) {
-    let is_control = |c: char| c.is_control() && !matches!(c, '\t' | '\n' | '\r');
-    if !text.contains(is_control) {
-        return;
-    }
-    let blanked: String = text
-        .chars()
-        .flat_map(|c| {
-            let n = if is_control(c) { c.len_utf8() } else { 0 };
-            let keep = (n == 0).then_some(c);
-            keep.into_iter().chain(std::iter::repeat_n(' ', n))
-        })
-        .collect();
-    *text = blanked;
+    crate::escape::blank_unwanted(text);
 }
 
 #[cfg(test)]
@@ -191,10 +179,10 @@ mod tests {
 
     #[test]
     fn control_characters_become_spaces_byte_for_byte() {
-        let mut t = String::from("a\u{b}b\0c\u{7f}d\u{85}e\tf\r\ng é");
+        let mut t = String::from("a\u{b}b\0c\u{7f}d\u{85}e\tf\r\ng é\u{fffe}");
         let len = t.len();
         blank_controls(&mut t);
-        assert_eq!(t, "a b c d  e\tf\r\ng é");
+        assert_eq!(t, "a b c d  e\tf\r\ng é   ");
         assert_eq!(t.len(), len);
     }
 }
