@@ -77,8 +77,9 @@ done
 # one of 20,000 footnotes that each mention an entity, and two of 12,000
 # paragraphs with a sidecar of 12,000 standoff annotations: each a quote of
 # its own ("word{i}x today"), or the same quote told apart by its prefix
-# ("Item {i}: "). All were quadratic once (130 s, 3.2 GB, 6.6 s, 12.9 s);
-# they must stay linear.
+# ("Item {i}: "), and one paragraph of 12,000 links to pages that do not
+# exist (a warning each). All were quadratic once (130 s, 3.2 GB, 6.6 s,
+# 12.9 s, 8.3 GB); they must stay linear.
 hostile="$dir/hostile"
 if [ ! -f "$hostile/config.toml" ]; then
   rm -rf "$hostile"
@@ -99,11 +100,12 @@ open(f"{d}/standoff.annotations.toml", "w").write("".join(f'[[annotations]]\nquo
 items = "\n\n".join(f"Item {i}: the envoy met Marie Curie today and left." for i in range(n))
 open(f"{d}/standoff-prefix.md", "w").write(head.format("Standoff by prefix", 4) + items + "\n")
 open(f"{d}/standoff-prefix.annotations.toml", "w").write("".join(f'[[annotations]]\nquote = "the envoy"\nprefix = "Item {i}: "\nentity = "paris"\n' for i in range(n)))
+open(f"{d}/links.md", "w").write(head.format("Links", 5) + " ".join(f"[word{i}](/articles/x{i}/)" for i in range(n)) + "\n")
 PY
 echo
 echo "| hostile article | build | RSS |"
 echo "| --- | --- | --- |"
-for shape in names notes standoff standoff-prefix; do
+for shape in names notes standoff standoff-prefix links; do
   mkdir -p "$hostile/only-$shape/content/articles"
   cp -r "$hostile/config.toml" "$hostile/content" "$hostile/only-$shape/" 2>/dev/null || true
   # This shape's article (and sidecar) alone.
