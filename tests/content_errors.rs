@@ -475,7 +475,7 @@ fn a_template_that_fails_to_render_says_which_page() {
     );
     for run in [site.build(&[]), site.run(&["check"])] {
         run.assert_error(
-            "templates/article.html: ",
+            "templates/article.html:2:23: ",
             "Variable `article.nonexistent` not found",
         );
         assert!(

@@ -10,7 +10,7 @@ use super::lists::{archive, entities_index, free_pages, home_pages, tag_pages};
 use super::{feeds, json, OutputFile, Sink, Site};
 use crate::build::Annotated;
 use crate::diagnostics::{Diagnostic, Diagnostics};
-use crate::render::theme::{Theme, STATIC};
+use crate::render::theme::{RenderError, Theme, STATIC};
 use crate::site::urls::file_of;
 use rayon::prelude::*;
 use serde_json::{json, Value};
@@ -188,6 +188,37 @@ pub struct Ctx<'a> {
     /// A hash of what every page depends on: templates, site settings and
     /// navigation, entities.
     pub global: u64,
+    /// Templates that failed to render, each fault once.
+    failures: std::sync::Mutex<Vec<Failure>>,
+}
+
+/// A template fault, met rendering one page or more: a broken `base.html`
+/// fails every page, and should be reported once.
+struct Failure {
+    /// [`RenderError::key`].
+    key: String,
+    /// What [`Ctx::render`] gave for every page that met it, and
+    /// [`render_all`] leaves out of its errors for [`Failure::report`].
+    sent: Diagnostic,
+    /// The first page (in path order) that met it, and the error met there.
+    first: (String, Diagnostic),
+    /// How many pages met it.
+    pages: usize,
+}
+
+impl Failure {
+    fn report(self) -> Diagnostic {
+        let (page, d) = self.first;
+        let others = self.pages - 1;
+        let note = match others {
+            0 => format!("while writing {page}"),
+            n => format!(
+                "while writing {page} (and {n} other page{})",
+                crate::diagnostics::plural(n)
+            ),
+        };
+        d.with_note(note)
+    }
 }
 
 impl<'a> Ctx<'a> {
@@ -210,6 +241,7 @@ impl<'a> Ctx<'a> {
             summaries: &lists.summaries,
             summary_hash: &lists.summary_hash,
             global: lists.global,
+            failures: Default::default(),
         }
     }
 
@@ -308,10 +340,10 @@ impl<'a> Ctx<'a> {
             .ok()
             .and_then(|s| s.get(template).copied())
             .unwrap_or(4096);
-        let html = self
-            .theme
-            .render(template, &ctx, hint + hint / 4)
-            .map_err(|d| d.with_note(format!("while writing {path}")))?;
+        let html = match self.theme.render(template, &ctx, hint + hint / 4) {
+            Ok(html) => html,
+            Err(e) => return Err(self.failed(path, *e)),
+        };
         if let Ok(mut s) = self.sizes.lock() {
             match s.get_mut(template) {
                 Some(size) => *size = html.len(),
@@ -325,6 +357,32 @@ impl<'a> Ctx<'a> {
             bytes: std::sync::Arc::new(html),
             key,
         })
+    }
+
+    /// Notes that the page at `path` failed to render; gives the error to
+    /// return for it, the same for every page that met the same fault.
+    fn failed(&self, path: String, e: RenderError) -> Diagnostic {
+        let RenderError { diagnostic, key } = e;
+        let Ok(mut failures) = self.failures.lock() else {
+            return diagnostic.with_note(format!("while writing {path}"));
+        };
+        if let Some(f) = failures.iter_mut().find(|f| f.key == key) {
+            f.pages += 1;
+            if path < f.first.0 {
+                f.first = (path, diagnostic);
+            }
+            return f.sent.clone();
+        }
+        let sent = diagnostic
+            .clone()
+            .with_note(format!("while writing {path}"));
+        failures.push(Failure {
+            key,
+            sent: sent.clone(),
+            first: (path, diagnostic),
+            pages: 1,
+        });
+        sent
     }
 
     /// A key for [`Ctx::page`]: the global hash, the page kind, and `parts`.
@@ -519,7 +577,16 @@ pub fn render_all(
             ));
         }
     }
-    diags.extend(errors.into_inner().unwrap_or_default());
+    // Each template fault once, with the first page that met it.
+    let failures = cx
+        .failures
+        .lock()
+        .map(|mut f| std::mem::take(&mut *f))
+        .unwrap_or_default();
+    let mut errors = errors.into_inner().unwrap_or_default();
+    errors.retain(|d| !failures.iter().any(|f| f.sent == *d));
+    diags.extend(errors);
+    diags.extend(failures.into_iter().map(Failure::report));
     if diags.has_errors() {
         return Err(diags);
     }
