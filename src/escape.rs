@@ -1,6 +1,8 @@
 //! Escaping user text for where it lands: HTML text and attributes, XML,
 //! URL paths, JSON strings.
 
+use std::borrow::Cow;
+
 /// Escapes `& < > " '` — safe in HTML text, quoted attributes and XML.
 /// Characters neither HTML nor XML may carry ([`unwanted`]) are written as
 /// spaces, as the source files' own are read: a TOML escape
@@ -117,15 +119,41 @@ pub fn push_json(out: &mut Vec<u8>, s: &str) {
 
 /// Percent-encodes one URL path segment: everything but unreserved ASCII.
 pub fn url_segment(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
+    percent_encode(s, |b, i| {
+        b[i].is_ascii_alphanumeric() || b"-._~".contains(&b[i])
+    })
+    .into_owned()
+}
+
+/// `s` with every byte that `keep` (given the bytes and an index) refuses
+/// written `%XX`; `s` itself when it keeps them all. The one loop behind
+/// every URL the site and `serve` write.
+pub fn percent_encode(s: &str, keep: impl Fn(&[u8], usize) -> bool) -> Cow<'_, str> {
+    let b = s.as_bytes();
+    if (0..b.len()).all(|i| keep(b, i)) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = Vec::with_capacity(b.len() + 16);
+    for (i, &c) in b.iter().enumerate() {
+        if keep(b, i) {
+            out.push(c);
         } else {
-            out.push_str(&format!("%{b:02X}"));
+            out.extend_from_slice(format!("%{c:02X}").as_bytes());
         }
     }
-    out
+    // UTF-8 unless `keep` split a character, keeping some of its bytes.
+    Cow::Owned(
+        String::from_utf8(out)
+            .unwrap_or_else(|e| String::from_utf8_lossy(e.as_bytes()).into_owned()),
+    )
+}
+
+/// Whether byte `i` of `b` starts a percent escape already (`%` and two
+/// hex digits), to be kept as written.
+pub fn is_escape(b: &[u8], i: usize) -> bool {
+    b[i] == b'%'
+        && b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
+        && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
 }
 
 /// Decodes `%XX` escapes; `None` if malformed or not UTF-8.

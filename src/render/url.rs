@@ -6,6 +6,7 @@
 //! under the sub-path the site is published at, which [`encode_path`]
 //! writes as URLs carry it.
 
+use crate::escape::{is_escape, percent_encode};
 use std::borrow::Cow;
 
 /// Absolute link schemes kept as links.
@@ -79,27 +80,9 @@ pub fn front_matter_url_problem(url: &str, source: bool) -> Option<String> {
 /// encoded once is left as it is: encoding is idempotent, and a base path
 /// given already encoded is not encoded twice.
 pub fn encode_path(path: &str) -> Cow<'_, str> {
-    let b = path.as_bytes();
-    let keep = |i: usize| {
-        let c = b[i];
-        c.is_ascii_alphanumeric()
-            || b"-._~!$&'()*+,;=:@/".contains(&c)
-            || (c == b'%'
-                && b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-                && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit))
-    };
-    if (0..b.len()).all(keep) {
-        return Cow::Borrowed(path);
-    }
-    let mut out = String::with_capacity(path.len() + 16);
-    for (i, &c) in b.iter().enumerate() {
-        if keep(i) {
-            out.push(char::from(c));
-        } else {
-            out.push_str(&format!("%{c:02X}"));
-        }
-    }
-    Cow::Owned(out)
+    percent_encode(path, |b, i| {
+        b[i].is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@/".contains(&b[i]) || is_escape(b, i)
+    })
 }
 
 /// A URL from front matter (`links`, `source`) as an `href` carries it:
@@ -109,34 +92,11 @@ pub fn encode_path(path: &str) -> Cow<'_, str> {
 /// white space is dropped. `https://example.org/a b` →
 /// `https://example.org/a%20b`; a URL that is right is returned as it is.
 pub fn written_url(url: &str) -> Cow<'_, str> {
-    let url = url.trim();
-    let b = url.as_bytes();
-    let keep = |i: usize| {
-        let c = b[i];
-        match c {
-            b'%' => {
-                b.get(i + 1).is_some_and(u8::is_ascii_hexdigit)
-                    && b.get(i + 2).is_some_and(u8::is_ascii_hexdigit)
-            }
-            0..=0x20 | 0x7f | b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}' => {
-                false
-            }
-            _ => true,
-        }
-    };
-    if (0..b.len()).all(keep) {
-        return Cow::Borrowed(url);
-    }
-    let mut out = Vec::with_capacity(b.len() + 16);
-    for (i, &c) in b.iter().enumerate() {
-        if keep(i) {
-            out.push(c);
-        } else {
-            out.extend_from_slice(format!("%{c:02X}").as_bytes());
-        }
-    }
-    // Only ASCII bytes were replaced, by ASCII: still UTF-8.
-    Cow::Owned(String::from_utf8(out).unwrap_or_default())
+    percent_encode(url.trim(), |b, i| match b[i] {
+        b'%' => is_escape(b, i),
+        0..=0x20 | 0x7f | b'"' | b'<' | b'>' | b'\\' | b'^' | b'`' | b'{' | b'|' | b'}' => false,
+        _ => true,
+    })
 }
 
 /// `url` as the site writes it when published under `base_path` (`/`, or

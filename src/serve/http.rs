@@ -137,15 +137,8 @@ fn redirect(to: &str) -> Body {
 /// a header cannot hold (a header value is visible ASCII; a request line
 /// may carry more) percent-encoded, so that the header is never dropped.
 fn location(path: &str, query: &str) -> String {
-    let mut out = String::with_capacity(path.len() + query.len());
-    for &b in path.as_bytes().iter().chain(query.as_bytes()) {
-        if b.is_ascii_graphic() {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::escape::percent_encode(&format!("{path}{query}"), |b, i| b[i].is_ascii_graphic())
+        .into_owned()
 }
 
 /// `r` with a header, unless the value cannot be one (then without it).
