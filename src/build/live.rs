@@ -665,6 +665,9 @@ mod tests {
         "Eloy Soto",
     ];
 
+    /// The configuration of the test sites: published under a sub-path.
+    const CONFIG: &str = "title = \"T\"\nbase_url = \"https://u.github.io/r/\"\n";
+
     fn write(root: &Path, rel: &str, text: &str) {
         let p = root.join(rel);
         std::fs::create_dir_all(p.parent().unwrap()).unwrap();
@@ -716,11 +719,7 @@ mod tests {
     fn site(articles: usize, rng: &mut Rng) -> tempfile::TempDir {
         let d = tempfile::tempdir().unwrap();
         let root = d.path();
-        write(
-            root,
-            "config.toml",
-            "title = \"T\"\nbase_url = \"https://u.github.io/r/\"\n",
-        );
+        write(root, "config.toml", CONFIG);
         for (i, name) in NAMES.iter().enumerate() {
             write(
                 root,
@@ -1062,11 +1061,7 @@ mod tests {
     fn tagged_site(articles: &[(String, String, &str)]) -> (tempfile::TempDir, BuildOptions) {
         let d = tempfile::tempdir().unwrap();
         let root = d.path();
-        write(
-            root,
-            "config.toml",
-            "title = \"T\"\nbase_url = \"https://u.github.io/r/\"\n",
-        );
+        write(root, "config.toml", CONFIG);
         write(
             root,
             "content/entities/people/ana.md",
