@@ -154,7 +154,7 @@ pub fn blank(text: &str) -> bool {
 /// paragraph).
 fn optional_text<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<String>, D::Error> {
     let text = String::deserialize(d)?;
-    Ok(visible::<D>(text, "").ok())
+    Ok((!blank(&text)).then_some(text))
 }
 
 #[derive(Debug, Clone, Deserialize)]
